@@ -1,0 +1,88 @@
+"""``GradientTape``: record a computation, then ask for its gradients (as in TensorFlow/Keras)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite.autodiff.graph import _RECORDING, backward
+from keraslite.autodiff.tensor import Tensor
+
+
+class GradientTape:
+    """Records the ops run inside its ``with`` block so their gradients can be computed.
+
+    Trainable variables are watched automatically; call :meth:`watch` for other tensors.
+
+    Example:
+        >>> with GradientTape() as tape:
+        ...     loss = loss_fn(y, model(x, training=True))
+        >>> grads = tape.gradient(loss, model.trainable_variables)
+
+    Args:
+        persistent: allow several ``gradient`` calls on the same tape.
+        watch_accessed_variables: accepted for TensorFlow compatibility; trainable variables are
+            always watched.
+
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
+        self.persistent = persistent
+        self._used = False
+        self._saved = 0
+
+    def __enter__(self) -> GradientTape:
+        self._saved = _RECORDING[0]
+        _RECORDING[0] = self._saved + 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _RECORDING[0] = self._saved
+
+    def watch(self, tensor: Any) -> None:
+        """Mark ``tensor`` (a Tensor or a nested list of them) as needing gradients."""
+        if isinstance(tensor, (list, tuple)):
+            for t in tensor:
+                self.watch(t)
+            return
+        if not isinstance(tensor, Tensor):
+            raise TypeError(
+                "GradientTape.watch() expects a keraslite Tensor or Variable; convert arrays "
+                "first with keraslite.ops.convert_to_tensor(x). "
+                f"Received: type={type(tensor).__name__}"
+            )
+        tensor.requires_grad = True
+
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None) -> Any:
+        """Return the gradient of ``target`` with respect to ``sources``.
+
+        ``sources`` may be one tensor, or a list/tuple/dict of them; the result has the same
+        structure, with ``None`` for a source that ``target`` does not depend on.
+        """
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only compute gradients once. Create the "
+                "tape with GradientTape(persistent=True) to call gradient() several times."
+            )
+        self._used = True
+        if isinstance(target, (list, tuple)):
+            from keraslite import ops
+
+            target = ops.sum(ops.stack([ops.sum(t) for t in target]))
+        if not isinstance(target, Tensor):
+            raise TypeError(
+                "GradientTape.gradient() expects `target` to be a Tensor computed inside the "
+                f"tape. Received: type={type(target).__name__}"
+            )
+        flat, rebuild = _flatten(sources)
+        grads = backward(target, flat, output_gradients)
+        return rebuild([None if g is None else Tensor(g) for g in grads])
+
+
+def _flatten(structure):
+    if isinstance(structure, dict):
+        keys = list(structure)
+        return [structure[k] for k in keys], lambda v: dict(zip(keys, v))
+    if isinstance(structure, (list, tuple)):
+        kind = type(structure)
+        return list(structure), lambda v: kind(v) if kind in (list, tuple) else list(v)
+    return [structure], lambda v: v[0]

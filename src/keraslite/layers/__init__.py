@@ -1,0 +1,8 @@
+"""Layers (``keraslite.layers``)."""
+
+from keraslite.layers.base import Layer as Layer
+from keraslite.layers.core import Activation as Activation
+from keraslite.layers.core import Dense as Dense
+from keraslite.layers.input_layer import Input as Input
+from keraslite.layers.input_layer import InputLayer as InputLayer
+from keraslite.layers.symbolic import KerasTensor as KerasTensor

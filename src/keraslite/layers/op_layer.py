@@ -1,0 +1,24 @@
+"""A layer that applies one ``keraslite.ops`` function: ops used in the Functional API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite.layers.base import Layer
+
+
+class OpLayer(Layer):
+    """Wraps ``keraslite.ops.<op_name>`` so that it can be recorded in a Functional graph."""
+
+    def __init__(self, op_name: str, **kwargs: Any) -> None:
+        super().__init__(name=kwargs.pop("name", None), **kwargs)
+        self.op_name = op_name
+        self.built = True
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        from keraslite import ops
+
+        return getattr(ops, self.op_name)(*args, **kwargs)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "op_name": self.op_name}

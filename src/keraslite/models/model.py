@@ -1,0 +1,110 @@
+"""The Model base: a layer that can be trained (compile/fit/evaluate/predict) and summarized.
+
+``Model(inputs=..., outputs=...)`` creates a Functional model; subclassing ``Model`` and
+writing ``call`` creates a subclassed model; ``Sequential`` is a model of stacked layers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite.autodiff.tensor import Tensor
+from keraslite.backend import xp
+from keraslite.layers.base import Layer
+from keraslite.naming import unique_name
+from keraslite.training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable graph of layers.
+
+    Args:
+        inputs, outputs: the symbolic inputs and outputs of a Functional model.
+        name: the model's name.
+        trainable: whether training updates its weights.
+
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from keraslite.models.functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        dtype = kwargs.pop("dtype", None)
+        if args or kwargs:
+            raise TypeError(
+                "Model() takes `inputs` and `outputs` (Functional API) or nothing (subclassing)."
+                f" Received: args={args}, kwargs={sorted(kwargs)}"
+            )
+        Layer.__init__(self, name=name or unique_name(_default_model_name(type(self))),
+                       trainable=trainable, dtype=dtype)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's layers, in the order they were added or assigned."""
+        return list(self._layers)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """Return a layer by ``name`` or by ``index`` in :attr:`layers`."""
+        layers = self.layers
+        if index is not None and name is not None:
+            raise ValueError(
+                "Provide only one of `name` and `index`. "
+                f"Received: name={name!r}, index={index!r}"
+            )
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but the model only has "
+                    f"{len(layers)} layers. Received: index={index}"
+                )
+            return layers[index]
+        if name is not None:
+            for layer in layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name!r}. Existing layers are: {[x.name for x in layers]}. "
+                f"Received: name={name!r}"
+            )
+        raise ValueError("Provide either a layer `name` or an `index`. Received: neither")
+
+    def build(self, input_shape: Any = None) -> None:
+        """Create the weights by running ``call`` once on zeros of ``input_shape``."""
+        if self.built or input_shape is None:
+            self.built = True
+            return
+        from keraslite.layers.symbolic import map_structure
+
+        def dummy(shape):
+            return Tensor(xp.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
+
+        structure = (map_structure(dummy, input_shape) if isinstance(input_shape, tuple)
+                     and all(d is None or isinstance(d, int) for d in input_shape)
+                     else [dummy(s) for s in input_shape])
+        self.built = True
+        self(structure, training=False)
+
+    def summary(self, line_length: int | None = None, positions: Any = None,
+                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Any = None) -> None:
+        """Print the table of layers, output shapes and parameter counts."""
+        from keraslite.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      show_trainable=show_trainable)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable}
+
+
+def _default_model_name(cls: type) -> str:
+    from keraslite.naming import to_snake_case
+
+    return to_snake_case(cls.__name__)

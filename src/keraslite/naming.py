@@ -1,0 +1,71 @@
+"""Names: Keras-style unique object names, snake_case, and lookups with helpful errors."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+_UIDS: dict[str, int] = {}
+
+
+class KerasliteWarning(UserWarning):
+    """Base category of keraslite's own warnings (filter it, or turn it into an error)."""
+
+
+class KerasliteDeprecationWarning(KerasliteWarning):
+    """A Keras 2 spelling that still works, with the Keras 3 spelling to use instead."""
+
+
+def get_uid(prefix: str) -> int:
+    """Return 0, 1, 2, ... for successive calls with the same ``prefix``."""
+    n = _UIDS.get(prefix, -1) + 1
+    _UIDS[prefix] = n
+    return n
+
+
+def unique_name(prefix: str) -> str:
+    """``"dense"``, then ``"dense_1"``, ``"dense_2"``, ... as Keras names layers and models."""
+    n = get_uid(prefix)
+    return prefix if n == 0 else f"{prefix}_{n}"
+
+
+def reset_uids() -> None:
+    """Forget the name counters (``keraslite.utils.clear_session``)."""
+    _UIDS.clear()
+
+
+def to_snake_case(name: str) -> str:
+    """``"BatchNormalization"`` -> ``"batch_normalization"``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def deprecated(message: str) -> None:
+    """Emit a one-line deprecation note in keraslite's own warning category."""
+    warnings.warn(message, KerasliteDeprecationWarning, stacklevel=3)
+
+
+def lookup(identifier: Any, table: Mapping[str, Any], kind: str, argument: str) -> Any:
+    """Find ``identifier`` in ``table`` by name, or raise a ValueError that suggests a fix.
+
+    Stray spaces and upper case are forgiven with a deprecation note (``" Sigmoid "``).
+    """
+    key = str(identifier)
+    if key in table:
+        return table[key]
+    cleaned = key.strip().lower()
+    if cleaned in table:
+        deprecated(
+            f"The {kind} name {key!r} has stray spaces or capitals; use {cleaned!r}. "
+            f"Received: {argument}={key!r}"
+        )
+        return table[cleaned]
+    close = difflib.get_close_matches(cleaned, list(table), n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    known = ", ".join(sorted(k for k in table if not k[0].isupper()))
+    raise ValueError(
+        f"Unknown {kind}: {key!r}.{hint} Known {kind}s: {known}. Received: {argument}={key!r}"
+    )

@@ -1,0 +1,95 @@
+"""NumPy-like differentiable operations (``keraslite.ops``, as ``keras.ops``).
+
+Each op accepts Tensors, arrays or Python numbers and returns a Tensor; inside a
+:class:`~keraslite.GradientTape` (or a training step) it also records how to differentiate itself.
+"""
+
+from keraslite.ops import operators as _operators
+from keraslite.ops.core import arange as arange
+from keraslite.ops.core import cast as cast
+from keraslite.ops.core import convert_to_numpy as convert_to_numpy
+from keraslite.ops.core import convert_to_tensor as convert_to_tensor
+from keraslite.ops.core import dtype as dtype
+from keraslite.ops.core import full as full
+from keraslite.ops.core import ones as ones
+from keraslite.ops.core import ones_like as ones_like
+from keraslite.ops.core import shape as shape
+from keraslite.ops.core import stop_gradient as stop_gradient
+from keraslite.ops.core import zeros as zeros
+from keraslite.ops.core import zeros_like as zeros_like
+from keraslite.ops.math import abs as abs  # noqa: A004
+from keraslite.ops.math import absolute as absolute
+from keraslite.ops.math import add as add
+from keraslite.ops.math import ceil as ceil
+from keraslite.ops.math import clip as clip
+from keraslite.ops.math import cos as cos
+from keraslite.ops.math import divide as divide
+from keraslite.ops.math import dot as dot
+from keraslite.ops.math import equal as equal
+from keraslite.ops.math import exp as exp
+from keraslite.ops.math import expm1 as expm1
+from keraslite.ops.math import floor as floor
+from keraslite.ops.math import greater as greater
+from keraslite.ops.math import greater_equal as greater_equal
+from keraslite.ops.math import isfinite as isfinite
+from keraslite.ops.math import isnan as isnan
+from keraslite.ops.math import less as less
+from keraslite.ops.math import less_equal as less_equal
+from keraslite.ops.math import log as log
+from keraslite.ops.math import log1p as log1p
+from keraslite.ops.math import logical_and as logical_and
+from keraslite.ops.math import logical_not as logical_not
+from keraslite.ops.math import logical_or as logical_or
+from keraslite.ops.math import matmul as matmul
+from keraslite.ops.math import maximum as maximum
+from keraslite.ops.math import minimum as minimum
+from keraslite.ops.math import multiply as multiply
+from keraslite.ops.math import negative as negative
+from keraslite.ops.math import not_equal as not_equal
+from keraslite.ops.math import power as power
+from keraslite.ops.math import round as round  # noqa: A004
+from keraslite.ops.math import sign as sign
+from keraslite.ops.math import sin as sin
+from keraslite.ops.math import sqrt as sqrt
+from keraslite.ops.math import square as square
+from keraslite.ops.math import subtract as subtract
+from keraslite.ops.math import tanh as tanh
+from keraslite.ops.math import true_divide as true_divide
+from keraslite.ops.math import where as where
+from keraslite.ops.nn import binary_crossentropy as binary_crossentropy
+from keraslite.ops.nn import categorical_crossentropy as categorical_crossentropy
+from keraslite.ops.nn import log_softmax as log_softmax
+from keraslite.ops.nn import relu as relu
+from keraslite.ops.nn import sigmoid as sigmoid
+from keraslite.ops.nn import silu as silu
+from keraslite.ops.nn import softmax as softmax
+from keraslite.ops.nn import softplus as softplus
+from keraslite.ops.nn import sparse_categorical_crossentropy as sparse_categorical_crossentropy
+from keraslite.ops.reduction import amax as amax
+from keraslite.ops.reduction import amin as amin
+from keraslite.ops.reduction import argmax as argmax
+from keraslite.ops.reduction import argmin as argmin
+from keraslite.ops.reduction import logsumexp as logsumexp
+from keraslite.ops.reduction import max as max  # noqa: A004
+from keraslite.ops.reduction import mean as mean
+from keraslite.ops.reduction import min as min  # noqa: A004
+from keraslite.ops.reduction import std as std
+from keraslite.ops.reduction import sum as sum  # noqa: A004
+from keraslite.ops.reduction import var as var
+from keraslite.ops.shape import broadcast_to as broadcast_to
+from keraslite.ops.shape import concatenate as concatenate
+from keraslite.ops.shape import expand_dims as expand_dims
+from keraslite.ops.shape import flatten as flatten
+from keraslite.ops.shape import getitem as getitem
+from keraslite.ops.shape import one_hot as one_hot
+from keraslite.ops.shape import repeat as repeat
+from keraslite.ops.shape import reshape as reshape
+from keraslite.ops.shape import split as split
+from keraslite.ops.shape import squeeze as squeeze
+from keraslite.ops.shape import stack as stack
+from keraslite.ops.shape import take as take
+from keraslite.ops.shape import take_along_axis as take_along_axis
+from keraslite.ops.shape import tile as tile
+from keraslite.ops.shape import transpose as transpose
+
+_operators.attach()

@@ -1,0 +1,174 @@
+"""Neural-network ops: activations, cross-entropies, and the fused dense layer.
+
+Activations whose derivative is a function of their output (sigmoid, tanh, relu, softmax) use
+the saved output in their VJP, so the backward pass costs one element-wise pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite.autodiff import node
+from keraslite.autodiff.tensor import Tensor
+from keraslite.backend import epsilon, xp
+from keraslite.ops.core import value_of
+
+
+def _sigmoid_value(v):
+    e = xp.exp(-xp.abs(v))
+    r = 1 / (1 + e)
+    return xp.where(v >= 0, r, e * r)
+
+
+def _softmax_value(v, axis: int):
+    e = xp.exp(v - xp.max(v, axis=axis, keepdims=True))
+    e /= xp.sum(e, axis=axis, keepdims=True)
+    return e
+
+
+def relu(x: Any) -> Tensor:
+    """max(x, 0).  d/dx = 1 where x > 0, else 0."""
+    out = xp.maximum(value_of(x), 0)
+    return node(out, (x,), lambda g: (g * (out > 0),))
+
+
+def sigmoid(x: Any) -> Tensor:
+    """σ(x) = 1 / (1 + e⁻ˣ), computed without overflow.  d/dx = σ(x)(1 - σ(x))."""
+    out = _sigmoid_value(value_of(x))
+    return node(out, (x,), lambda g: (g * out * (1 - out),))
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along ``axis``.
+
+    VJP: dx = s ⊙ (g - Σ_j g_j s_j).
+    """
+    out = _softmax_value(value_of(x), axis)
+
+    def vjp(g):
+        return (out * (g - xp.sum(g * out, axis=axis, keepdims=True)),)
+
+    return node(out, (x,), vjp)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """Log softmax(x) = x - log Σ exp(x).  VJP: dx = g - softmax(x) Σ g."""
+    v = value_of(x)
+    shifted = v - xp.max(v, axis=axis, keepdims=True)
+    out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+    def vjp(g):
+        return (g - xp.exp(out) * xp.sum(g, axis=axis, keepdims=True),)
+
+    return node(out, (x,), vjp)
+
+
+def softplus(x: Any) -> Tensor:
+    """log(1 + eˣ), computed stably.  d/dx = σ(x)."""
+    v = value_of(x)
+    out = xp.maximum(v, 0) + xp.log1p(xp.exp(-xp.abs(v)))
+    return node(out, (x,), lambda g: (g * _sigmoid_value(v),))
+
+
+def silu(x: Any) -> Tensor:
+    """X σ(x).  d/dx = σ(x)(1 + x(1 - σ(x)))."""
+    v = value_of(x)
+    s = _sigmoid_value(v)
+    return node(v * s, (x,), lambda g: (g * s * (1 + v * (1 - s)),))
+
+
+def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Tensor:
+    """Element-wise binary cross-entropy  -[t log p + (1 - t) log(1 - p)].
+
+    With ``from_logits`` p = σ(x) and the stable form max(x, 0) - x t + log(1 + e^-|x|) is used
+    (VJP: σ(x) - t). Otherwise p is clipped to [ε, 1 - ε] (VJP: (p - t) / (p (1 - p)) inside).
+    """
+    t = value_of(target)
+    v = value_of(output)
+    if from_logits:
+        out = xp.maximum(v, 0) - v * t + xp.log1p(xp.exp(-xp.abs(v)))
+        return node(out, (output,), lambda g: (g * (_sigmoid_value(v) - t),))
+    eps = epsilon()
+    p = xp.clip(v, eps, 1 - eps)
+    out = -(t * xp.log(p) + (1 - t) * xp.log(1 - p))
+    inside = (v >= eps) & (v <= 1 - eps)
+    return node(out, (output,), lambda g: (g * inside * (p - t) / (p * (1 - p)),))
+
+
+def categorical_crossentropy(
+    target: Any, output: Any, from_logits: bool = False, axis: int = -1
+) -> Tensor:
+    """Cross-entropy  -Σ_i t_i log p_i  along ``axis``.
+
+    With ``from_logits`` p = softmax(x) and log p = log_softmax(x). Otherwise ``output`` is first
+    scaled to sum to 1 and clipped to [ε, 1 - ε], as Keras does.
+    """
+    from keraslite.ops.math import clip, divide, log, multiply, negative
+    from keraslite.ops.reduction import sum as reduce_sum
+
+    if from_logits:
+        log_p = log_softmax(output, axis=axis)
+    else:
+        eps = epsilon()
+        p = divide(output, reduce_sum(output, axis=axis, keepdims=True))
+        log_p = log(clip(p, eps, 1 - eps))
+    return negative(reduce_sum(multiply(target, log_p), axis=axis))
+
+
+def sparse_categorical_crossentropy(
+    target: Any, output: Any, from_logits: bool = False, axis: int = -1
+) -> Tensor:
+    """Cross-entropy with integer class labels: -log p[target] along ``axis``."""
+    from keraslite.ops.shape import one_hot
+
+    t = xp.asarray(value_of(target))
+    num_classes = xp.shape(value_of(output))[axis]
+    if t.ndim == len(xp.shape(value_of(output))) and t.shape[-1] == 1:
+        t = t[..., 0]
+    onehot = one_hot(t, num_classes, axis=axis, dtype=xp.asarray(value_of(output)).dtype)
+    return categorical_crossentropy(onehot, output, from_logits=from_logits, axis=axis)
+
+
+# Activations whose derivative can be read from the output, for the fused dense op.
+_FUSED = {
+    "linear": (lambda z: z, lambda g, a: g),
+    "relu": (lambda z: xp.maximum(z, 0, out=z), lambda g, a: g * (a > 0)),
+    "sigmoid": (_sigmoid_value, lambda g, a: g * a * (1 - a)),
+    "tanh": (lambda z: xp.tanh(z, out=z), lambda g, a: g * (1 - a * a)),
+    "softmax": (
+        lambda z: _softmax_value(z, -1),
+        lambda g, a: a * (g - xp.sum(g * a, axis=-1, keepdims=True)),
+    ),
+}
+
+
+def fusable(activation_name: str) -> bool:
+    """Whether :func:`dense` can apply ``activation_name`` itself."""
+    return activation_name in _FUSED
+
+
+def dense(x: Any, kernel: Any, bias: Any = None, activation: str = "linear") -> Tensor:
+    """The fused dense layer  a = f(x W + b)  over the last axis of ``x``, as one graph node.
+
+    VJP, with gz = g ⊙ f'(z) (read from the output a):  dx = gz Wᵀ,  dW = xᵀ gz,  db = Σ gz.
+    Produces the same values and gradients as ``f(add(matmul(x, W), b))``.
+    """
+    forward, backward = _FUSED[activation]
+    v = value_of(x)
+    w = value_of(kernel)
+    flat = v.reshape(-1, v.shape[-1]) if v.ndim != 2 else v
+    z = flat @ w
+    if bias is not None:
+        z += value_of(bias)
+    a = forward(z)
+    out = a.reshape(v.shape[:-1] + (w.shape[-1],)) if v.ndim != 2 else a
+    want_x = isinstance(x, Tensor) and x.requires_grad
+
+    def vjp(g):
+        gz = backward(g.reshape(a.shape), a)
+        gx = (gz @ w.T).reshape(v.shape) if want_x else None
+        gw = flat.T @ gz
+        return (gx, gw, gz.sum(axis=0)) if bias is not None else (gx, gw)
+
+    parents = (x, kernel, bias) if bias is not None else (x, kernel)
+    return node(out, parents, vjp)

@@ -1,0 +1,70 @@
+"""Adam: adaptive moment estimation."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from keraslite.autodiff.tensor import Variable
+from keraslite.backend import xp
+from keraslite.optimizers.base import Optimizer
+
+
+class Adam(Optimizer):
+    """Adam, with Keras 3's update rule (t counts steps from 1):
+
+        m ← m + (g - m)(1 - β₁)
+        v ← v + (g² - v)(1 - β₂)
+        α = lr · √(1 - β₂ᵗ) / (1 - β₁ᵗ)
+        w ← w - α · m / (√v + ε)
+
+    With ``amsgrad`` the running maximum of v replaces v in the last line.
+
+    Args:
+        learning_rate: default 0.001.
+        beta_1, beta_2: moment decay rates (defaults 0.9, 0.999).
+        epsilon: added to the denominator (default 1e-7).
+        amsgrad: use the AMSGrad variant (default False).
+
+    """
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, amsgrad: bool = False, name: str = "adam",
+                 **kwargs: Any) -> None:
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.amsgrad = bool(amsgrad)
+
+    def build(self, variables: list[Variable]) -> None:
+        for v in variables:
+            self.add_slot(v, "momentum")
+        for v in variables:
+            self.add_slot(v, "velocity")
+        if self.amsgrad:
+            for v in variables:
+                self.add_slot(v, "velocity_hat")
+        super().build(variables)
+
+    def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
+        t = int(self.iterations.value) + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        m = self.slot(variable, "momentum").value
+        v = self.slot(variable, "velocity").value
+        m += (gradient - m) * (1 - self.beta_1)
+        v += (gradient * gradient - v) * (1 - self.beta_2)
+        if self.amsgrad:
+            v_hat = self.slot(variable, "velocity_hat").value
+            xp.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        variable.value -= alpha * m / (xp.sqrt(v) + self.epsilon)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+        }

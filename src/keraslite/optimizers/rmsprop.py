@@ -1,0 +1,72 @@
+"""RMSprop: divide the gradient by a running root mean square of recent gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite.autodiff.tensor import Variable
+from keraslite.backend import xp
+from keraslite.optimizers.base import Optimizer
+
+
+class RMSprop(Optimizer):
+    """RMSprop, with Keras 3's update rule:
+
+        v ← ρ v + (1 - ρ) g²
+        (centered)  ḡ ← ρ ḡ + (1 - ρ) g,  denominator = v - ḡ² + ε,  else v + ε
+        step = lr · g / √denominator
+        (momentum μ > 0)  m ← μ m + step;  w ← w - m,   else  w ← w - step
+
+    Args:
+        learning_rate: default 0.001.
+        rho: decay of the running average (default 0.9).
+        momentum: default 0.0.
+        epsilon: default 1e-7.
+        centered: normalize by the estimated variance instead of the second moment.
+
+    """
+
+    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9, momentum: float = 0.0,
+                 epsilon: float = 1e-7, centered: bool = False, name: str = "rmsprop",
+                 **kwargs: Any) -> None:
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.rho = float(rho)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.centered = bool(centered)
+
+    def build(self, variables: list[Variable]) -> None:
+        for v in variables:
+            self.add_slot(v, "velocity")
+        if self.momentum > 0:
+            for v in variables:
+                self.add_slot(v, "momentum")
+        if self.centered:
+            for v in variables:
+                self.add_slot(v, "average_gradient")
+        super().build(variables)
+
+    def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
+        rho = self.rho
+        v = self.slot(variable, "velocity").value
+        v *= rho
+        v += (1 - rho) * gradient * gradient
+        if self.centered:
+            avg = self.slot(variable, "average_gradient").value
+            avg *= rho
+            avg += (1 - rho) * gradient
+            denominator = v - avg * avg + self.epsilon
+        else:
+            denominator = v + self.epsilon
+        step = learning_rate * gradient / xp.sqrt(denominator)
+        if self.momentum > 0:
+            m = self.slot(variable, "momentum").value
+            m *= self.momentum
+            m += step
+            variable.value -= m
+        else:
+            variable.value -= step
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
+                "epsilon": self.epsilon, "centered": self.centered}

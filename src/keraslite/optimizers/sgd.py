@@ -1,0 +1,55 @@
+"""Stochastic gradient descent, with optional (Nesterov) momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite.autodiff.tensor import Variable
+from keraslite.optimizers.base import Optimizer
+
+
+class SGD(Optimizer):
+    """Gradient descent with momentum, as Keras 3 defines it.
+
+    Without momentum:  w ← w - lr·g.
+    With momentum μ:   m ← μ·m - lr·g;  w ← w + m,
+    and with Nesterov: w ← w + μ·m - lr·g  (using the new m).
+
+    Args:
+        learning_rate: step size (default 0.01).
+        momentum: μ ≥ 0 (default 0.0).
+        nesterov: use Nesterov momentum (default False).
+
+    """
+
+    def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0, nesterov: bool = False,
+                 name: str = "SGD", **kwargs: Any) -> None:
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        if not 0 <= momentum <= 1 or not isinstance(momentum, (int, float)):
+            raise ValueError(
+                f"`momentum` must be a float between [0, 1]. Received: momentum={momentum}"
+            )
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def build(self, variables: list[Variable]) -> None:
+        if self.momentum != 0:
+            for v in variables:
+                self.add_slot(v, "momentum")
+        super().build(variables)
+
+    def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
+        w = variable.value
+        if self.momentum == 0:
+            w -= learning_rate * gradient
+            return
+        m = self.slot(variable, "momentum").value
+        m *= self.momentum
+        m -= learning_rate * gradient
+        if self.nesterov:
+            w += self.momentum * m - learning_rate * gradient
+        else:
+            w += m
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

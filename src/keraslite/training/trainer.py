@@ -1,0 +1,482 @@
+"""``compile``, ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods of a Model.
+
+One training step: run the model with recording on, compute the loss (plus regularization),
+backpropagate to the trainable variables, let the optimizer update them, update the metrics.
+Data is converted and checked once; each epoch gathers its shuffled batches with one index.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from keraslite import optimizers as optimizers_module
+from keraslite.autodiff import backward, recording
+from keraslite.backend import floatx, global_rng, xp
+from keraslite.callbacks.callback import CallbackList
+from keraslite.callbacks.history import History, ProgbarLogger
+from keraslite.metrics import Mean
+from keraslite.training import data as data_module
+from keraslite.training.compile import CompiledLoss, CompiledMetrics
+
+
+class Trainer:
+    """Training methods mixed into :class:`~keraslite.Model`."""
+
+    def __init__(self) -> None:
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self._compiled_loss: CompiledLoss | None = None
+        self._compiled_metrics: CompiledMetrics | None = None
+        self._loss_tracker: Mean | None = None
+        self._output_loss_trackers: list = []
+
+    # -- compile -------------------------------------------------------------------------
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
+                metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: Any = "auto",
+                auto_scale_loss: bool = True) -> None:
+        """Configure training: the optimizer, the loss (per output) and the metrics.
+
+        Args:
+            optimizer: a name (``"adam"``, ``"sgd"``, ``"rmsprop"``) or an Optimizer.
+            loss: a name, a Loss, a function ``(y_true, y_pred)``, or a list/dict per output.
+            loss_weights: weights of the outputs' losses in the total (list or dict).
+            metrics: names or Metric objects (``["accuracy"]``), or a list/dict per output.
+            weighted_metrics: metrics that also take ``sample_weight`` / ``class_weight``.
+
+        """
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = loss
+        self._compile_args = (loss, loss_weights, metrics, weighted_metrics)
+        self._compiled_loss = None
+        self._compiled_metrics = None
+        self.compiled = True
+        self.stop_training = False
+
+    def _output_names(self) -> list[str]:
+        names = getattr(self, "output_names", None)
+        if names:
+            return list(names)
+        return [self.name]
+
+    def _resolve_compile(self, ys: list, preds: list) -> None:
+        """Finish compiling once the outputs are known (first batch)."""
+        loss, loss_weights, metrics, weighted = self._compile_args
+        names = self._output_names()
+        if len(names) != len(preds):
+            names = [f"output_{i}" for i in range(len(preds))]
+        if len(ys) != len(preds):
+            raise ValueError(
+                f"The model has {len(preds)} output(s) but `y` holds {len(ys)} target array(s). "
+                "Pass one target array per output (a list, or a dict keyed by output name). "
+                f"Received: {len(ys)} targets"
+            )
+        self._compiled_loss = CompiledLoss(loss, loss_weights, names)
+        self._compiled_metrics = CompiledMetrics(metrics, weighted, names)
+        self._compiled_metrics.build(ys, preds)
+        self._loss_tracker = Mean(name="loss")
+        self._output_loss_trackers = (
+            [Mean(name=f"{n}_loss") for n in names] if len(names) > 1 else []
+        )
+
+    def _require_compiled(self, what: str) -> None:
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call `compile()` before using the model for `{what}`, e.g. "
+                "model.compile(optimizer='adam', loss='binary_crossentropy', "
+                "metrics=['accuracy'])."
+            )
+        if self._compile_args[0] is None and what != "predict":
+            raise ValueError(
+                f"The model was compiled without a loss, so `{what}` has nothing to minimize or "
+                "report. Pass e.g. loss='mean_squared_error' to compile(). Received: loss=None"
+            )
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the compiled metrics, then per-output loss trackers (Keras' order)."""
+        out = [] if self._loss_tracker is None else [self._loss_tracker]
+        if self._compiled_metrics is not None:
+            out += self._compiled_metrics.metrics
+        return out + self._output_loss_trackers
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    # -- data ----------------------------------------------------------------------------
+    def _input_names(self) -> list[str] | None:
+        names = getattr(self, "input_names", None)
+        return list(names) if names else None
+
+    def _prepare(self, x: Any, y: Any = None, sample_weight: Any = None,
+                 argument: str = "x") -> tuple[list, str, list, list]:
+        xs, x_kind = data_module.flatten_data(x, argument, self._input_names(), None)
+        xs = [a.astype(floatx()) if a.dtype.kind == "f" and a.dtype != floatx() else a
+              for a in xs]
+        xs = [a.astype(floatx()) if a.dtype.kind in "biu" and not self._wants_ints(i) else a
+              for i, a in enumerate(xs)]
+        ys, _ = data_module.flatten_data(y, "y", self._output_names_if_dict(y), None)
+        ys = [a.astype(floatx()) if a.dtype.kind == "b" else a for a in ys]
+        sws, _ = data_module.flatten_data(sample_weight, "sample_weight", None, floatx())
+        named = [(argument if len(xs) == 1 else f"{argument}[{i}]", a) for i, a in enumerate(xs)]
+        named += [("y" if len(ys) == 1 else f"y[{i}]", a) for i, a in enumerate(ys)]
+        named += [("sample_weight", a) for a in sws]
+        if not xs:
+            raise ValueError(f"No data was given: `{argument}` is None. Received: {argument}=None")
+        data_module.check_lengths(named)
+        self._check_features(xs, x)
+        return xs, x_kind, ys, sws
+
+    def _wants_ints(self, index: int) -> bool:
+        inputs = getattr(self, "inputs", None)
+        if inputs and index < len(inputs):
+            return xp.dtype(inputs[index].dtype).kind in "iu"
+        return False
+
+    def _output_names_if_dict(self, y: Any) -> list[str] | None:
+        return self._output_names() if isinstance(y, dict) else None
+
+    def _check_features(self, xs: list, original: Any) -> None:
+        inputs = getattr(self, "inputs", None)
+        if not self.built or not inputs:
+            return
+        if len(xs) != len(inputs):
+            raise ValueError(
+                f"Model '{self.name}' has {len(inputs)} input(s), but `x` holds {len(xs)} "
+                f"array(s). Received: {len(xs)} input arrays"
+            )
+        for i, (a, t) in enumerate(zip(xs, inputs)):
+            want = tuple(t.shape[1:])
+            got = tuple(a.shape[1:])
+            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+                columns = data_module.frame_columns(original if len(xs) == 1 else None)
+                hint = f" The DataFrame's columns are {columns}." if columns else ""
+                raise ValueError(
+                    f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
+                    f"shape {t.shape}), but the data has samples of shape {got} (full shape "
+                    f"{a.shape}).{hint} Make the Input shape match the number of features, e.g."
+                    f" keras.Input(shape={got}). Received: x.shape={a.shape}"
+                )
+
+    def _pack(self, arrays: list, kind: str) -> Any:
+        if kind == "single" and len(arrays) == 1:
+            return arrays[0]
+        if kind == "dict":
+            names = self._input_names()
+            if names:
+                return dict(zip(names, arrays))
+        return list(arrays)
+
+    def _ensure_built(self, xs: list, kind: str) -> None:
+        if not self.built:
+            self(self._pack([a[:1] for a in xs], kind), training=False)
+            self._check_features(xs, None)
+
+    # -- one step ------------------------------------------------------------------------
+    def _forward_loss(self, xb: Any, ys: list, sws: list, training: bool) -> tuple:
+        pred = self(xb, training=training)
+        preds = list(pred) if isinstance(pred, (list, tuple)) else (
+            [pred[k] for k in self._output_names()] if isinstance(pred, dict) else [pred])
+        if self._compiled_loss is None:
+            self._resolve_compile(ys, preds)
+        sw_list = sws if len(sws) == len(preds) else [sws[0] if sws else None] * len(preds)
+        total, parts = self._compiled_loss(ys, preds, sw_list)
+        extra = self.losses
+        if extra:
+            from keraslite import ops
+
+            for term in extra:
+                total = ops.add(total, term)
+        return total, parts, preds, sw_list
+
+    def _train_batch(self, xb: Any, ys: list, sws: list) -> None:
+        variables = self.trainable_variables
+        with recording():
+            total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, True)
+        grads = backward(total, variables)
+        self.optimizer.apply_arrays(grads, variables)
+        self._update_trackers(total, parts, preds, ys, sw_list)
+
+    def _test_batch(self, xb: Any, ys: list, sws: list) -> None:
+        total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, False)
+        self._update_trackers(total, parts, preds, ys, sw_list)
+
+    def _update_trackers(self, total: Any, parts: list, preds: list, ys: list, sws: list) -> None:
+        n = ys[0].shape[0]
+        self._loss_tracker.update_state(total.value, sample_weight=n)
+        for tracker, part in zip(self._output_loss_trackers, parts):
+            if part is not None:
+                tracker.update_state(part.value, sample_weight=n)
+        self._compiled_metrics.update(ys, [p.value for p in preds], sws)
+
+    def _logs(self) -> dict:
+        """Current metric results, sorted by name as Keras reports them."""
+        return dict(sorted((m.name, float(m.result().value)) for m in self.metrics))
+
+    # -- fit -----------------------------------------------------------------------------
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: Any = "auto", callbacks: list | None = None, validation_split: float = 0.0,
+            validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: int = 1) -> History:
+        """Train the model for ``epochs`` passes over the data.
+
+        Args:
+            x, y: inputs and targets (arrays, DataFrames, lists, or dicts by name).
+            batch_size: samples per gradient step (default 32).
+            epochs: the index of the last epoch (training runs from ``initial_epoch``).
+            verbose: ``"auto"``/1 progress bar, 2 one line per epoch, 0 silent.
+            callbacks: :class:`~keraslite.callbacks.Callback` objects.
+            validation_split: the fraction of the data (taken from the end, before shuffling)
+                held out for validation.
+            validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``.
+            shuffle: shuffle the training samples before each epoch.
+            class_weight: ``{class: weight}`` to weight the loss per class.
+            sample_weight: one weight per sample.
+            initial_epoch: the epoch at which to start (to resume training).
+
+        Returns:
+            A :class:`~keraslite.callbacks.History`; ``history.history`` maps each metric name
+            (and ``val_`` names) to its per-epoch values.
+
+        """
+        self._require_compiled("fit")
+        batch_size = _check_batch_size(batch_size)
+        verbose = _resolve_verbose(verbose)
+        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        if not ys:
+            raise ValueError(
+                "`fit` needs targets: pass `y` (the labels) along with `x`. Received: y=None"
+            )
+        if class_weight is not None:
+            if len(ys) != 1:
+                raise ValueError("`class_weight` is only supported for models with one output.")
+            cw = data_module.class_weights_to_sample_weights(ys[0], class_weight)
+            sws = [cw * sws[0]] if sws else [cw]
+        val = None
+        if validation_data is not None:
+            val = self._unpack_validation(validation_data)
+        elif validation_split:
+            if not 0 < validation_split < 1:
+                raise ValueError(
+                    "`validation_split` must be a fraction between 0 and 1. "
+                    f"Received: validation_split={validation_split}"
+                )
+            train, held = data_module.split_validation(xs + ys + sws, validation_split)
+            nx, ny = len(xs), len(ys)
+            xs, ys, sws = train[:nx], train[nx:nx + ny], train[nx + ny:]
+            val = (held[:nx], kind, held[nx:nx + ny], held[nx + ny:])
+        self._ensure_built(xs, kind)
+        n = xs[0].shape[0]
+        steps = max(-(-n // batch_size), 1) if steps_per_epoch is None else steps_per_epoch
+        history = History()
+        cbs = list(callbacks or [])
+        progbar = [ProgbarLogger()] if verbose else []
+        callback_list = CallbackList(
+            cbs + progbar + [history], model=self,
+            params={"verbose": verbose, "epochs": epochs, "steps": steps, "mode": "train"})
+        self.stop_training = False
+        self.history = history
+        callback_list.on_train_begin()
+        epoch_logs: dict = {}
+        try:
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callback_list.on_epoch_begin(epoch)
+                order = global_rng().permutation(n) if shuffle else None
+                ex = [a[order] for a in xs] if shuffle else xs
+                ey = [a[order] for a in ys] if shuffle else ys
+                ew = [a[order] for a in sws] if shuffle else sws
+                for step in range(steps):
+                    start = (step * batch_size) % n
+                    sl = slice(start, min(start + batch_size, n))
+                    callback_list.on_train_batch_begin(step)
+                    self._train_batch(self._pack([a[sl] for a in ex], kind),
+                                      [a[sl] for a in ey], [a[sl] for a in ew])
+                    callback_list.on_train_batch_end(step, self._logs())
+                    if self.stop_training:
+                        break
+                epoch_logs = self._logs()
+                if val is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size)
+                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                if self.stop_training:
+                    break
+        except KeyboardInterrupt:
+            print(
+                f"\nTraining interrupted (Ctrl-C) after {len(history.epoch)} completed "
+                "epoch(s); the model keeps its current weights and `history` holds the "
+                "completed epochs.", file=sys.stderr)
+        callback_list.on_train_end(epoch_logs)
+        return history
+
+    def _unpack_validation(self, validation_data: Any) -> tuple:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "`validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"sample_weight_val). Received: validation_data of type "
+                f"{type(validation_data).__name__}"
+            )
+        vx, vy = validation_data[0], validation_data[1]
+        vsw = validation_data[2] if len(validation_data) == 3 else None
+        xs, kind, ys, sws = self._prepare(vx, vy, vsw, argument="validation_data[0]")
+        return xs, kind, ys, sws
+
+    # -- evaluate ------------------------------------------------------------------------
+    def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
+                           batch_size: int, callback_list: Any = None) -> dict:
+        if self._compiled_loss is not None:
+            self.reset_metrics()
+        n = xs[0].shape[0]
+        steps = max(-(-n // batch_size), 1)
+        for step in range(steps):
+            sl = slice(step * batch_size, min((step + 1) * batch_size, n))
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
+            self._test_batch(self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys],
+                             [a[sl] for a in sws])
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step, self._logs())
+        return self._logs()
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
+                 callbacks: list | None = None, return_dict: bool = False, **kwargs: Any) -> Any:
+        """Return the loss and metrics on the given data (``[loss, metric, ...]``, or a
+        float when there is only the loss, or a dict with ``return_dict=True``).
+        """
+        self._require_compiled("evaluate")
+        batch_size = _check_batch_size(batch_size)
+        verbose = _resolve_verbose(verbose)
+        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        if not ys:
+            raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
+        self._ensure_built(xs, kind)
+        n_steps = max(-(-xs[0].shape[0] // batch_size), 1)
+        cbs = list(callbacks or []) + ([ProgbarLogger()] if verbose else [])
+        callback_list = CallbackList(cbs, model=self, params={
+            "verbose": verbose, "epochs": 1, "steps": n_steps, "mode": "test"})
+        callback_list.on_test_begin()
+        logs = self._evaluate_prepared(xs, kind, ys, sws, batch_size, callback_list)
+        callback_list.on_test_end(logs)
+        return logs if return_dict else self._ordered(logs)
+
+    def _ordered(self, logs: dict) -> Any:
+        """Results in ``metrics_names`` order; a bare float when only the loss is tracked."""
+        values = [logs[m.name] for m in self.metrics]
+        return values[0] if len(values) == 1 else values
+
+    # -- predict -------------------------------------------------------------------------
+    def predict(self, x: Any = None, batch_size: int | None = None, verbose: Any = "auto",
+                steps: int | None = None, callbacks: list | None = None) -> Any:
+        """Return the model's outputs for ``x``, computed in batches (no gradients)."""
+        if x is None:
+            raise ValueError(
+                "`predict()` needs data: pass the inputs to predict on, e.g. "
+                "model.predict(x_test). Received: x=None"
+            )
+        batch_size = _check_batch_size(batch_size)
+        verbose = _resolve_verbose(verbose)
+        xs, kind, _, _ = self._prepare(x)
+        self._ensure_built(xs, kind)
+        n = xs[0].shape[0]
+        n_steps = max(-(-n // batch_size), 1)
+        cbs = list(callbacks or []) + ([ProgbarLogger()] if verbose else [])
+        callback_list = CallbackList(cbs, model=self, params={
+            "verbose": verbose, "epochs": 1, "steps": n_steps, "mode": "predict"})
+        callback_list.on_predict_begin()
+        chunks: list = []
+        for step in range(n_steps):
+            sl = slice(step * batch_size, min((step + 1) * batch_size, n))
+            callback_list.on_predict_batch_begin(step)
+            out = self(self._pack([a[sl] for a in xs], kind), training=False)
+            chunks.append(_values(out))
+            callback_list.on_predict_batch_end(step, {"outputs": chunks[-1]})
+        callback_list.on_predict_end()
+        return _concat(chunks)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs for one batch ``x``."""
+        xs, kind, _, _ = self._prepare(x)
+        self._ensure_built(xs, kind)
+        return _values(self(self._pack(xs, kind), training=False))
+
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                       class_weight: dict | None = None, return_dict: bool = False) -> Any:
+        """Run one gradient step on one batch; return the loss and metrics of that batch
+        (computed before the update).
+        """
+        self._require_compiled("train_on_batch")
+        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        if class_weight is not None:
+            cw = data_module.class_weights_to_sample_weights(ys[0], class_weight)
+            sws = [cw * sws[0]] if sws else [cw]
+        self._ensure_built(xs, kind)
+        if self._compiled_loss is not None:
+            self.reset_metrics()
+        self._train_batch(self._pack(xs, kind), ys, sws)
+        logs = self._logs()
+        return logs if return_dict else self._ordered(logs)
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                      return_dict: bool = False) -> Any:
+        """The loss and metrics of the model on one batch, without updating it."""
+        self._require_compiled("test_on_batch")
+        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        self._ensure_built(xs, kind)
+        if self._compiled_loss is not None:
+            self.reset_metrics()
+        self._test_batch(self._pack(xs, kind), ys, sws)
+        logs = self._logs()
+        return logs if return_dict else self._ordered(logs)
+
+
+def _values(out: Any) -> Any:
+    if isinstance(out, (list, tuple)):
+        return [o.value for o in out]
+    if isinstance(out, dict):
+        return {k: v.value for k, v in out.items()}
+    return out.value
+
+
+def _concat(chunks: list) -> Any:
+    first = chunks[0]
+    if isinstance(first, list):
+        return [xp.concatenate([c[i] for c in chunks]) for i in range(len(first))]
+    if isinstance(first, dict):
+        return {k: xp.concatenate([c[k] for c in chunks]) for k in first}
+    return xp.concatenate(chunks) if len(chunks) > 1 else first
+
+
+def _check_batch_size(batch_size: Any) -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, xp.integer)) \
+            or batch_size < 1:
+        raise ValueError(
+            "`batch_size` must be a positive integer (samples per step). "
+            f"Received: batch_size={batch_size!r}"
+        )
+    return int(batch_size)
+
+
+def _resolve_verbose(verbose: Any) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(
+            f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
+        )
+    return int(verbose)
+
