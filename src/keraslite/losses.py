@@ -45,6 +45,12 @@ def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
     return ops.mean(ops.square(ops.subtract(y_pred, y_true)), axis=-1)
 
 
+def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
+    """Per-sample mean absolute error: mean(|y_pred - y_true|, axis=-1)."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    return ops.mean(ops.abs(ops.subtract(y_pred, y_true)), axis=-1)
+
+
 def binary_crossentropy(
     y_true: Any,
     y_pred: Any,
@@ -106,9 +112,11 @@ def sparse_categorical_crossentropy(
 
 
 mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
 
 
-def reduce_values(values: Tensor, sample_weight: Any = None, reduction: Any = "sum_over_batch_size"):
+def reduce_values(values: Tensor, sample_weight: Any = None,
+                  reduction: Any = "sum_over_batch_size") -> Tensor:
     """Weight and reduce per-sample loss values as Keras 3 does."""
     values = ops.convert_to_tensor(values)
     if sample_weight is not None:
@@ -196,6 +204,14 @@ class MeanSquaredError(LossFunctionWrapper):
         super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
 
 
+class MeanAbsoluteError(LossFunctionWrapper):
+    """Mean of absolute errors: mean(|y_pred - y_true|)."""
+
+    def __init__(self, reduction: Any = "sum_over_batch_size", name: str = "mean_absolute_error",
+                 dtype: Any = None) -> None:
+        super().__init__(mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
+
+
 class BinaryCrossentropy(LossFunctionWrapper):
     """Binary cross-entropy for 0/1 labels; see :func:`binary_crossentropy`."""
 
@@ -233,10 +249,14 @@ ALL: dict[str, Any] = {
     "mean_squared_error": mean_squared_error,
     "mse": mean_squared_error,
     "MSE": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error,
+    "mae": mean_absolute_error,
+    "MAE": mean_absolute_error,
     "binary_crossentropy": binary_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "MeanSquaredError": MeanSquaredError,
+    "MeanAbsoluteError": MeanAbsoluteError,
     "BinaryCrossentropy": BinaryCrossentropy,
     "CategoricalCrossentropy": CategoricalCrossentropy,
     "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,

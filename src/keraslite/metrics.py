@@ -177,12 +177,26 @@ class MeanSquaredError(MeanMetricWrapper):
         super().__init__(_mse_metric, name=name, dtype=dtype)
 
 
+def _mae_metric(y_true: Any, y_pred: Any) -> Tensor:
+    return Tensor(losses_module.mean_absolute_error(_np(y_true), _np(y_pred)).value)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    """Running mean of the per-sample mean absolute error."""
+
+    def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
+        super().__init__(_mae_metric, name=name, dtype=dtype)
+
+
 ALL: dict[str, Any] = {
     "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
     "mean_squared_error": MeanSquaredError,
     "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+    "MeanAbsoluteError": MeanAbsoluteError,
     "BinaryAccuracy": BinaryAccuracy,
     "CategoricalAccuracy": CategoricalAccuracy,
     "SparseCategoricalAccuracy": SparseCategoricalAccuracy,
@@ -198,7 +212,7 @@ def get(identifier: Any) -> Any:
         return identifier
     if isinstance(identifier, str):
         found = lookup(identifier, ALL, "metric", "metrics")
-        return found(name=identifier) if identifier in ("mse",) else found()
+        return found()
     if isinstance(identifier, dict):
         cls = lookup(identifier["class_name"], ALL, "metric", "metrics")
         return cls.from_config(identifier.get("config", {}))

@@ -66,6 +66,7 @@ def lookup(identifier: Any, table: Mapping[str, Any], kind: str, argument: str) 
     close = difflib.get_close_matches(cleaned, list(table), n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     known = ", ".join(sorted(k for k in table if not k[0].isupper()))
+    plural = f"{kind}es" if kind.endswith("s") else f"{kind}s"
     raise ValueError(
-        f"Unknown {kind}: {key!r}.{hint} Known {kind}s: {known}. Received: {argument}={key!r}"
+        f"Unknown {kind}: {key!r}.{hint} Known {plural}: {known}. Received: {argument}={key!r}"
     )

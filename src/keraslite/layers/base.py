@@ -288,6 +288,8 @@ class Layer:
             self._build_shapes = shapes
             self.build(shapes)
             self.built = True
+            if self._build_shapes is shapes:
+                self._build_shapes = _unbatched(shapes)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for ``input_shape``; by default found by running ``call`` once on
@@ -456,6 +458,15 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _unbatched(shapes: Any) -> Any:
+    """Shapes with the batch size replaced by None, as Keras reports input shapes."""
+    if _is_shape_structure(shapes):
+        return (None,) + tuple(shapes[1:]) if shapes else shapes
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_unbatched(s) for s in shapes)
+    return shapes
 
 
 def _is_shape_structure(s: Any) -> bool:

@@ -15,7 +15,7 @@ class OpLayer(Layer):
         self.op_name = op_name
         self.built = True
 
-    def call(self, *args: Any, **kwargs: Any) -> Any:
+    def call(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
         from keraslite import ops
 
         return getattr(ops, self.op_name)(*args, **kwargs)

@@ -80,16 +80,26 @@ class Model(Trainer, Layer):
         if self.built or input_shape is None:
             self.built = True
             return
-        from keraslite.layers.symbolic import map_structure
 
         def dummy(shape):
             return Tensor(xp.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
 
-        structure = (map_structure(dummy, input_shape) if isinstance(input_shape, tuple)
-                     and all(d is None or isinstance(d, int) for d in input_shape)
-                     else [dummy(s) for s in input_shape])
+        if isinstance(input_shape, tuple) and all(d is None or isinstance(d, int)
+                                                  for d in input_shape):
+            structure = dummy(input_shape)
+        else:
+            structure = [dummy(tuple(s)) for s in input_shape]
+        self._build_shapes = input_shape
         self.built = True
         self(structure, training=False)
+
+    def _maybe_build(self, shapes: Any) -> None:
+        # A subclassed model's layers build themselves during its first real call.
+        if type(self).build is Model.build:
+            self._build_shapes = shapes
+            self.built = True
+        else:
+            Layer._maybe_build(self, shapes)
 
     def summary(self, line_length: int | None = None, positions: Any = None,
                 print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,

@@ -103,7 +103,7 @@ class Sequential(Model):
                     f"Received: input_shape={input_shape}"
                 )
         else:
-            first = InputLayer(batch_shape=input_shape)
+            first = InputLayer(batch_shape=(None,) + input_shape[1:])
             self._stack.insert(0, first)
         x = first.output_tensor
         for layer in self.layers:
@@ -111,7 +111,7 @@ class Sequential(Model):
         self.inputs = [first.output_tensor]
         self.outputs = [x]
         self._output_shape = x.shape
-        self._build_shapes = input_shape
+        self._build_shapes = first.batch_shape
         self.built = True
 
     @property

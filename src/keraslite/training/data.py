@@ -52,7 +52,7 @@ def to_array(data: Any, argument: str, float_dtype: str | None = None) -> Any:
         except (TypeError, ValueError):
             sample = next((v for v in array.reshape(-1) if isinstance(v, (str, bytes))), None)
             raise TypeError(
-                f"`{argument}` contains non-numeric values such as {sample!r} (dtype "
+                f"`{argument}` contains non-numeric values such as {str(sample)!r} (dtype "
                 f"{array.dtype}). Convert strings to numbers first (for example with "
                 f"pandas.factorize or a lookup table). Received: {argument}.dtype={array.dtype}"
             ) from None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from keraslite import losses as losses_module
+from keraslite import metrics as metrics_module
 from keraslite import optimizers as optimizers_module
 from keraslite.autodiff import backward, recording
 from keraslite.backend import floatx, global_rng, xp
@@ -50,6 +52,9 @@ class Trainer:
 
         """
         self.optimizer = optimizers_module.get(optimizer)
+        _validate_identifiers(loss, losses_module.get)
+        for spec in (metrics, weighted_metrics):
+            _validate_identifiers(spec, _metric_getter)
         self.loss = loss
         self._compile_args = (loss, loss_weights, metrics, weighted_metrics)
         self._compiled_loss = None
@@ -440,6 +445,25 @@ class Trainer:
         self._test_batch(self._pack(xs, kind), ys, sws)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
+
+
+def _validate_identifiers(spec: Any, getter: Any) -> None:
+    """Resolve names once at compile time so that a typo fails there, not mid-fit."""
+    if spec is None or getter is None:
+        return
+    items = spec.values() if isinstance(spec, dict) else (
+        spec if isinstance(spec, (list, tuple)) else [spec])
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            _validate_identifiers(item, getter)
+        elif item is not None:
+            getter(item)
+
+
+def _metric_getter(identifier: Any) -> Any:
+    if isinstance(identifier, str) and identifier.strip().lower() in ("accuracy", "acc"):
+        return None
+    return metrics_module.get(identifier)
 
 
 def _values(out: Any) -> Any:
