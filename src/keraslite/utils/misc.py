@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import numpy
@@ -22,6 +21,8 @@ def set_random_seed(seed: int) -> None:
             f"Expected `seed` to be an integer. Received: seed={seed!r} (of type "
             f"{type(seed).__name__})"
         )
+    import random
+
     random.seed(int(seed))
     numpy.random.seed(int(seed) % (2**32))
     set_seed(int(seed))
