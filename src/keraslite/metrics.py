@@ -20,10 +20,13 @@ def _np(x: Any):
 
 
 def _same_rank(y_true, y_pred):
+    """Give a rank-1 side a trailing axis when the other side has a trailing axis of 1."""
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-        y_true = y_true[..., 0]
+        y_pred = y_pred[..., None] if y_pred.ndim == 1 else y_pred
+        y_true = y_true if y_pred.ndim == y_true.ndim else y_true[..., 0]
     elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-        y_pred = y_pred[..., 0]
+        y_true = y_true[..., None] if y_true.ndim == 1 else y_true
+        y_pred = y_pred if y_pred.ndim == y_true.ndim else y_pred[..., 0]
     return y_true, y_pred
 
 
@@ -31,7 +34,8 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Tensor:
     """Per-sample share of entries where (y_pred > threshold) equals y_true."""
     y_true, y_pred = _same_rank(_np(y_true), _np(y_pred))
     hits = (y_pred > threshold).astype(y_true.dtype) == y_true
-    return Tensor(xp.mean(hits, axis=-1, dtype=floatx()) if hits.ndim else hits.astype(floatx()))
+    return Tensor(xp.mean(hits, axis=-1, dtype=floatx()) if hits.ndim > 1 else
+                  hits.astype(floatx()))
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:

@@ -98,14 +98,15 @@ class CallbackList:
             if params is not None:
                 cb.set_params(params)
         for hook in _HOOKS:
-            active = [getattr(cb, hook) for cb in self.callbacks if _overrides(cb, hook)]
+            active = [getattr(cb, hook) for cb in self.callbacks if overrides(cb, hook)]
             setattr(self, hook, _dispatch(active))
 
     def __iter__(self):
         return iter(self.callbacks)
 
 
-def _overrides(cb: Callback, hook: str) -> bool:
+def overrides(cb: Callback, hook: str) -> bool:
+    """Whether ``cb`` implements ``hook`` (directly or through its Keras 2 alias)."""
     if getattr(type(cb), hook) is not getattr(Callback, hook):
         return True
     alias = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}

@@ -51,9 +51,13 @@ class ProgbarLogger(Callback):
         self.progbar = Progbar(target, verbose=self.verbose)
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        if self.verbose:
+        if self.verbose and self.epochs > 1:
             print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
         self._new_bar(self.target)
+
+    def due(self, step: int) -> bool:
+        """Whether the bar would redraw now at ``step`` (lets fit skip building logs)."""
+        return self.progbar is not None and self.progbar.due(step)
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.progbar.update(batch + 1, _items(logs), finalize=False)

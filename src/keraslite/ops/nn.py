@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.autodiff import node
+from keraslite.autodiff import needs_grad, node, unbroadcast
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import epsilon, xp
 from keraslite.ops.core import value_of
@@ -39,7 +39,7 @@ def sigmoid(x: Any) -> Tensor:
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
-    """softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along ``axis``.
+    """Softmax: softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along ``axis``.
 
     VJP: dx = s ⊙ (g - Σ_j g_j s_j).
     """
@@ -81,18 +81,31 @@ def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> 
     """Element-wise binary cross-entropy  -[t log p + (1 - t) log(1 - p)].
 
     With ``from_logits`` p = σ(x) and the stable form max(x, 0) - x t + log(1 + e^-|x|) is used
-    (VJP: σ(x) - t). Otherwise p is clipped to [ε, 1 - ε] (VJP: (p - t) / (p (1 - p)) inside).
+    (VJP: dx = σ(x) - t, dt = -x). Otherwise p is clipped to [ε, 1 - ε] (VJP: dp = (p - t) /
+    (p (1 - p)) inside the interval, dt = log(1 - p) - log p). Both broadcast like NumPy.
     """
     t = value_of(target)
     v = value_of(output)
+    st, sv = xp.shape(t), xp.shape(v)
     if from_logits:
         out = xp.maximum(v, 0) - v * t + xp.log1p(xp.exp(-xp.abs(v)))
-        return node(out, (output,), lambda g: (g * (_sigmoid_value(v) - t),))
+
+        def vjp_logits(g):
+            gt = unbroadcast(-g * v, st) if needs_grad(target) else None
+            return gt, unbroadcast(g * (_sigmoid_value(v) - t), sv)
+
+        return node(out, (target, output), vjp_logits)
     eps = epsilon()
     p = xp.clip(v, eps, 1 - eps)
-    out = -(t * xp.log(p) + (1 - t) * xp.log(1 - p))
+    log_p, log_q = xp.log(p), xp.log(1 - p)
+    out = -(t * log_p + (1 - t) * log_q)
     inside = (v >= eps) & (v <= 1 - eps)
-    return node(out, (output,), lambda g: (g * inside * (p - t) / (p * (1 - p)),))
+
+    def vjp(g):
+        gt = unbroadcast(g * (log_q - log_p), st) if needs_grad(target) else None
+        return gt, unbroadcast(g * inside * (p - t) / (p * (1 - p)), sv)
+
+    return node(out, (target, output), vjp)
 
 
 def categorical_crossentropy(
@@ -129,14 +142,31 @@ def sparse_categorical_crossentropy(
     return categorical_crossentropy(onehot, output, from_logits=from_logits, axis=axis)
 
 
-# Activations whose derivative can be read from the output, for the fused dense op.
+def _sigmoid_inplace(z):
+    """σ(z) = (1 + tanh(z / 2)) / 2, in place: no overflow and no temporaries."""
+    z *= 0.5
+    xp.tanh(z, out=z)
+    z *= 0.5
+    z += 0.5
+    return z
+
+
+def _softmax_inplace(z):
+    z -= xp.max(z, axis=-1, keepdims=True)
+    xp.exp(z, out=z)
+    z /= xp.sum(z, axis=-1, keepdims=True)
+    return z
+
+
+# Activations whose derivative can be read from the output, for the fused dense op. The
+# forward functions may overwrite their argument (a fresh pre-activation buffer).
 _FUSED = {
     "linear": (lambda z: z, lambda g, a: g),
     "relu": (lambda z: xp.maximum(z, 0, out=z), lambda g, a: g * (a > 0)),
-    "sigmoid": (_sigmoid_value, lambda g, a: g * a * (1 - a)),
+    "sigmoid": (_sigmoid_inplace, lambda g, a: g * a * (1 - a)),
     "tanh": (lambda z: xp.tanh(z, out=z), lambda g, a: g * (1 - a * a)),
     "softmax": (
-        lambda z: _softmax_value(z, -1),
+        _softmax_inplace,
         lambda g, a: a * (g - xp.sum(g * a, axis=-1, keepdims=True)),
     ),
 }

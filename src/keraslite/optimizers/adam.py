@@ -47,18 +47,17 @@ class Adam(Optimizer):
                 self.add_slot(v, "velocity_hat")
         super().build(variables)
 
-    def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
+    def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         t = int(self.iterations.value) + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        m = self.slot(variable, "momentum").value
-        v = self.slot(variable, "velocity").value
-        m += (gradient - m) * (1 - self.beta_1)
-        v += (gradient * gradient - v) * (1 - self.beta_2)
+        m, v = slots["momentum"], slots["velocity"]
+        m += (g - m) * (1 - self.beta_1)
+        v += (g * g - v) * (1 - self.beta_2)
         if self.amsgrad:
-            v_hat = self.slot(variable, "velocity_hat").value
+            v_hat = slots["velocity_hat"]
             xp.maximum(v_hat, v, out=v_hat)
             v = v_hat
-        variable.value -= alpha * m / (xp.sqrt(v) + self.epsilon)
+        w -= alpha * m / (xp.sqrt(v) + self.epsilon)
 
     def get_config(self) -> dict:
         return {

@@ -79,6 +79,7 @@ class Optimizer:
         self.built = False
         self._variables: list[Variable] = []
         self._slots: dict[int, dict[str, Variable]] = {}
+        self._flat: dict | None = None
 
     # -- learning rate -------------------------------------------------------------------
     @property
@@ -99,12 +100,22 @@ class Optimizer:
         self.built = True
 
     def add_slot(self, variable: Variable, name: str) -> Variable:
-        """Create a zero-filled state variable shaped like ``variable``."""
-        slot = Variable(
-            xp.zeros_like(variable.value),
-            trainable=False,
-            name=f"{variable.path.replace('/', '_')}_{name}",
-        )
+        """Create a zero-filled state variable shaped like ``variable``.
+
+        When the optimizer works on a flat buffer (see :meth:`apply_flat`), the slot is a view
+        into one flat buffer per slot name, so an update touches all weights at once.
+        """
+        slot = Variable(xp.zeros(()), trainable=False,
+                        name=f"{variable.path.replace('/', '_')}_{name}")
+        flat = self._flat
+        if flat is not None and id(variable) in flat["offsets"]:
+            start, stop = flat["offsets"][id(variable)]
+            buffer = flat["slots"].get(name)
+            if buffer is None:
+                buffer = flat["slots"][name] = xp.zeros(flat["size"], flat["dtype"])
+            slot.value = buffer[start:stop].reshape(variable.value.shape)
+        else:
+            slot.value = xp.zeros_like(variable.value)
         self._slots.setdefault(id(variable), {})[name] = slot
         self._variables.append(slot)
         return slot
@@ -135,7 +146,7 @@ class Optimizer:
         self.apply_arrays(arrays, list(trainable_variables))
 
     def apply_arrays(self, grads: list, variables: list[Variable]) -> None:
-        """The fast entry point used by ``fit``: raw gradient arrays, aligned with variables."""
+        """Update variables from raw gradient arrays (aligned with ``variables``)."""
         if not self.built:
             self.build(variables)
         grads = self._clip(grads)
@@ -149,6 +160,59 @@ class Optimizer:
             if v.constraint is not None:
                 v.value[...] = v.constraint(v.value)
         self.iterations.value += 1
+
+    def apply_flat(self, flat_grad: Any, flat: Any, variables: list[Variable],
+                   grad_views: list) -> None:
+        """One update of all ``variables`` at once, given as views into the ``flat`` buffer.
+
+        ``flat_grad`` is the matching flat gradient (``grad_views`` are its per-variable views).
+        The update rule then runs a handful of array operations over the whole buffer.
+        """
+        self._adopt_flat(variables, flat)
+        lr = self.learning_rate
+        if self.clipvalue is not None:
+            xp.clip(flat_grad, -self.clipvalue, self.clipvalue, out=flat_grad)
+        if self.clipnorm is not None:
+            for g in grad_views:
+                n = float(xp.sqrt(xp.vdot(g, g)))
+                if n > self.clipnorm:
+                    g *= self.clipnorm / n
+        if self.global_clipnorm is not None:
+            n = float(xp.sqrt(xp.vdot(flat_grad, flat_grad)))
+            if n > self.global_clipnorm:
+                flat_grad *= self.global_clipnorm / n
+        if self.weight_decay:
+            flat -= (lr * self.weight_decay) * flat
+        self._update(flat, flat_grad, self._flat["slots"], lr)
+        for v in variables:
+            if v.constraint is not None:
+                v.value[...] = v.constraint(v.value)
+        self.iterations.value += 1
+
+    def _adopt_flat(self, variables: list[Variable], flat: Any) -> None:
+        """Lay the slots out as flat buffers matching ``flat`` (moving any existing state)."""
+        current = self._flat
+        if current is not None and current["flat"] is flat:
+            return
+        key = tuple(id(v) for v in variables)
+        offsets, start = {}, 0
+        for v in variables:
+            offsets[id(v)] = (start, start + v.value.size)
+            start += v.value.size
+        old_slots = self._slots
+        self._flat = {"key": key, "offsets": offsets, "size": flat.size, "dtype": flat.dtype,
+                      "slots": {}, "flat": flat}
+        if current is not None and current["key"] == key and current["size"] == flat.size:
+            self._flat["slots"] = current["slots"]
+            return
+        if not self.built:
+            self.build(variables)
+            return
+        self._slots, self._variables = {}, []
+        self.build(variables)
+        for v in variables:
+            for name, old in old_slots.get(id(v), {}).items():
+                self._slots[id(v)][name].value[...] = old.value
 
     def _clip(self, grads: list) -> list:
         if self.clipvalue is not None:
@@ -170,6 +234,15 @@ class Optimizer:
         return grads
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
+        """Update one variable in place (Keras' per-variable entry point)."""
+        slots = {name: slot.value for name, slot in self._slots.get(id(variable), {}).items()}
+        self._update(variable.value, gradient, slots, learning_rate)
+
+    def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
+        """The update rule on arrays: ``w`` and ``slots`` are modified in place.
+
+        Subclasses implement it once; it serves single variables and flat buffers alike.
+        """
         raise NotImplementedError
 
     # -- configuration -------------------------------------------------------------------

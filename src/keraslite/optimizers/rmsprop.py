@@ -46,26 +46,26 @@ class RMSprop(Optimizer):
                 self.add_slot(v, "average_gradient")
         super().build(variables)
 
-    def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
+    def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         rho = self.rho
-        v = self.slot(variable, "velocity").value
+        v = slots["velocity"]
         v *= rho
-        v += (1 - rho) * gradient * gradient
+        v += (1 - rho) * g * g
         if self.centered:
-            avg = self.slot(variable, "average_gradient").value
+            avg = slots["average_gradient"]
             avg *= rho
-            avg += (1 - rho) * gradient
+            avg += (1 - rho) * g
             denominator = v - avg * avg + self.epsilon
         else:
             denominator = v + self.epsilon
-        step = learning_rate * gradient / xp.sqrt(denominator)
+        step = learning_rate * g / xp.sqrt(denominator)
         if self.momentum > 0:
-            m = self.slot(variable, "momentum").value
+            m = slots["momentum"]
             m *= self.momentum
             m += step
-            variable.value -= m
+            w -= m
         else:
-            variable.value -= step
+            w -= step
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,

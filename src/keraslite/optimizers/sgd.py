@@ -38,16 +38,15 @@ class SGD(Optimizer):
                 self.add_slot(v, "momentum")
         super().build(variables)
 
-    def update_step(self, gradient: Any, variable: Variable, learning_rate: float) -> None:
-        w = variable.value
+    def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         if self.momentum == 0:
-            w -= learning_rate * gradient
+            w -= learning_rate * g
             return
-        m = self.slot(variable, "momentum").value
+        m = slots["momentum"]
         m *= self.momentum
-        m -= learning_rate * gradient
+        m -= learning_rate * g
         if self.nesterov:
-            w += self.momentum * m - learning_rate * gradient
+            w += self.momentum * m - learning_rate * g
         else:
             w += m
 

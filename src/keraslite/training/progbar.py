@@ -91,6 +91,14 @@ class Progbar:
             self._after_first = now
         return per
 
+    def due(self, current: int) -> bool:
+        """Whether an update at step ``current`` would draw anything (before the last step)."""
+        if current == 1:
+            return True  # the first step times the start-up, excluded from the per-step time
+        if self.verbose != 1 or not self.dynamic:
+            return False
+        return time.perf_counter() - self._last_draw >= self.interval
+
     def update(self, current: int, values: Any = None, finalize: bool | None = None) -> None:
         """Show progress at step ``current`` with the given ``(name, value)`` pairs."""
         if finalize is None:

@@ -15,11 +15,12 @@ from keraslite import metrics as metrics_module
 from keraslite import optimizers as optimizers_module
 from keraslite.autodiff import backward, recording
 from keraslite.backend import floatx, global_rng, xp
-from keraslite.callbacks.callback import CallbackList
+from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
 from keraslite.metrics import Mean
 from keraslite.training import data as data_module
 from keraslite.training.compile import CompiledLoss, CompiledMetrics
+from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
 
 
 class Trainer:
@@ -207,9 +208,15 @@ class Trainer:
         variables = self.trainable_variables
         with recording():
             total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, True)
-        grads = backward(total, variables)
-        self.optimizer.apply_arrays(grads, variables)
+        apply_gradients(self, backward(total, variables), variables)
         self._update_trackers(total, parts, preds, ys, sw_list)
+
+    def _ensure_compiled(self, xs: list, kind: str, ys: list, sws: list) -> None:
+        """Resolve the loss and metrics against the outputs, using the first sample."""
+        if self._compiled_loss is None:
+            self._forward_loss(self._pack([a[:1] for a in xs], kind), [a[:1] for a in ys],
+                               [a[:1] for a in sws], False)
+            self.reset_metrics()
 
     def _test_batch(self, xb: Any, ys: list, sws: list) -> None:
         total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, False)
@@ -282,14 +289,18 @@ class Trainer:
             xs, ys, sws = train[:nx], train[nx:nx + ny], train[nx + ny:]
             val = (held[:nx], kind, held[nx:nx + ny], held[nx + ny:])
         self._ensure_built(xs, kind)
+        self._ensure_compiled(xs, kind, ys, sws)
         n = xs[0].shape[0]
         steps = max(-(-n // batch_size), 1) if steps_per_epoch is None else steps_per_epoch
+        runner = FastRunner.create(self, xs, kind, ys, sws, steps_per_epoch) or \
+            TapeRunner(self, xs, kind, ys, sws)
         history = History()
-        cbs = list(callbacks or [])
-        progbar = [ProgbarLogger()] if verbose else []
+        user = list(callbacks or [])
+        progbar = ProgbarLogger() if verbose else None
         callback_list = CallbackList(
-            cbs + progbar + [history], model=self,
+            user + ([progbar] if progbar else []) + [history], model=self,
             params={"verbose": verbose, "epochs": epochs, "steps": steps, "mode": "train"})
+        batch_hooks = any(overrides(cb, "on_train_batch_end") for cb in user)
         self.stop_training = False
         self.history = history
         callback_list.on_train_begin()
@@ -298,20 +309,18 @@ class Trainer:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
-                order = global_rng().permutation(n) if shuffle else None
-                ex = [a[order] for a in xs] if shuffle else xs
-                ey = [a[order] for a in ys] if shuffle else ys
-                ew = [a[order] for a in sws] if shuffle else sws
+                runner.begin_epoch(global_rng().permutation(n) if shuffle else None)
                 for step in range(steps):
                     start = (step * batch_size) % n
-                    sl = slice(start, min(start + batch_size, n))
                     callback_list.on_train_batch_begin(step)
-                    self._train_batch(self._pack([a[sl] for a in ex], kind),
-                                      [a[sl] for a in ey], [a[sl] for a in ew])
-                    callback_list.on_train_batch_end(step, self._logs())
+                    runner.train(slice(start, min(start + batch_size, n)))
+                    if batch_hooks:
+                        callback_list.on_train_batch_end(step, runner.logs())
+                    elif progbar is not None and progbar.due(step + 1):
+                        progbar.on_train_batch_end(step, runner.logs())
                     if self.stop_training:
                         break
-                epoch_logs = self._logs()
+                epoch_logs = runner.end_epoch()
                 if val is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})

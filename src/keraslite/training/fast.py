@@ -1,0 +1,182 @@
+"""The fast path: a fixed execution plan for stacks of Dense layers.
+
+For the models most courses train (Dense layers with linear, relu, sigmoid, tanh or softmax
+activations, one of the four standard losses), ``fit`` skips graph recording: the plan runs
+the forward pass into reused buffers, forms the loss gradient in closed form, and writes each
+weight's gradient straight into the flat gradient buffer. It computes the same gradients as the
+general tape path (a test checks this); anything it does not cover uses the tape path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite import losses as losses_module
+from keraslite.backend import epsilon, xp
+from keraslite.layers.core import Dense
+from keraslite.layers.input_layer import InputLayer
+from keraslite.ops.nn import _FUSED, _sigmoid_value, _softmax_value
+from keraslite.training.flat import FlatParameters
+
+_LOSS_KINDS = {
+    losses_module.mean_squared_error: "mse",
+    losses_module.binary_crossentropy: "bce",
+    losses_module.categorical_crossentropy: "cce",
+    losses_module.sparse_categorical_crossentropy: "scce",
+}
+
+
+def _loss_spec(fn: Any) -> tuple[str, bool] | None:
+    """``(kind, from_logits)`` for a loss the plan can differentiate in closed form."""
+    kwargs: dict = {}
+    if isinstance(fn, losses_module.LossFunctionWrapper):
+        if fn.reduction != "sum_over_batch_size":
+            return None
+        kwargs = dict(fn._fn_kwargs)
+        fn = fn.fn
+    kind = _LOSS_KINDS.get(fn) if callable(fn) else None
+    if kind is None:
+        return None
+    from_logits = bool(kwargs.pop("from_logits", False))
+    if kwargs.pop("label_smoothing", 0.0) or kwargs.pop("axis", -1) != -1 or \
+            kwargs.pop("ignore_class", None) is not None or kwargs:
+        return None
+    return kind, from_logits
+
+
+def _dense_layers(model: Any) -> list[Dense] | None:
+    from keraslite.models.functional import Functional
+    from keraslite.models.sequential import Sequential
+
+    if isinstance(model, Sequential):
+        layers = model.layers
+    elif isinstance(model, Functional):
+        if len(model.inputs) != 1 or len(model.outputs) != 1:
+            return None
+        layers = [node.layer for node in model._nodes if not isinstance(node.layer, InputLayer)]
+        if len(layers) != len(model._nodes) - 1 or any(
+            len(node.input_tensors) != 1 or len(node.kwargs) for node in model._nodes[1:]
+        ):
+            return None
+    else:
+        return None
+    for layer in layers:
+        if type(layer) is not Dense or not layer._fused or not layer.built or \
+                layer.activity_regularizer is not None or layer.kernel_regularizer is not None \
+                or layer.bias_regularizer is not None or layer.kernel_constraint is not None or \
+                layer.bias_constraint is not None or not layer.trainable:
+            return None
+    return layers or None
+
+
+class DensePlan:
+    """Forward and backward passes of a Dense stack, written out by hand."""
+
+    def __init__(self, layers: list[Dense], kind: str, from_logits: bool,
+                 params: FlatParameters) -> None:
+        self.kind = kind
+        self.from_logits = from_logits
+        self.params = params
+        index = {id(v): i for i, v in enumerate(params.variables)}
+        self.layers = []
+        for layer in layers:
+            k, b = layer.kernel, layer.bias
+            self.layers.append((k.value, None if b is None else b.value, layer._activation_name,
+                                params.grad_views[index[id(k)]],
+                                None if b is None else params.grad_views[index[id(b)]]))
+        self.units = layers[-1].units
+        # sigmoid + binary cross-entropy: dL/dz = (p - t) / (n k) where p is not clipped
+        self.fused_output = kind == "bce" and not from_logits and \
+            layers[-1]._activation_name == "sigmoid"
+
+    @classmethod
+    def create(cls, model: Any, loss: Any, params: FlatParameters | None) -> DensePlan | None:
+        """A plan for ``model`` trained on ``loss``, or None when the tape path is needed."""
+        if params is None or model.losses:
+            return None
+        layers = _dense_layers(model)
+        spec = _loss_spec(loss)
+        if layers is None or spec is None:
+            return None
+        variables = [v for layer in layers for v in layer.trainable_weights]
+        if [id(v) for v in variables] != list(params.key):
+            return None
+        return cls(layers, spec[0], spec[1], params)
+
+    def targets(self, y: Any) -> Any:
+        """``y`` in the form the loss gradient uses (one-hot for sparse labels), or None."""
+        dtype = self.params.flat.dtype
+        if self.kind == "scce":
+            labels = y.reshape(len(y), -1)
+            if labels.shape[1] != 1 or labels.dtype.kind not in "iuf":
+                return None
+            onehot = xp.zeros((len(y), self.units), dtype)
+            onehot[xp.arange(len(y)), labels[:, 0].astype(xp.intp)] = 1
+            return onehot
+        if y.ndim == 1 and self.units == 1:
+            y = y[:, None]
+        if y.ndim != 2 or y.shape[1] != self.units:
+            return None
+        return y.astype(dtype, copy=False)
+
+    def forward(self, x: Any) -> list:
+        """Activations of every layer for a batch ``x`` (the first entry is ``x``)."""
+        acts = [x]
+        for w, b, act, _, _ in self.layers:
+            z = acts[-1] @ w
+            if b is not None:
+                z += b
+            acts.append(_FUSED[act][0](z))
+        return acts
+
+    def step(self, x: Any, t: Any, sample_weight: Any, pred_out: Any) -> None:
+        """Forward and backward for one batch: gradients into the flat gradient buffer and the
+        pre-update predictions into ``pred_out``."""
+        acts = self.forward(x)
+        p = acts[-1]
+        pred_out[...] = p
+        n = len(p)
+        last = len(self.layers) - 1
+        fused = self.fused_output
+        g = self._output_delta(p, t, n) if fused else self._loss_gradient(p, t, n)
+        if sample_weight is not None:
+            g *= sample_weight.reshape(n, 1)
+        for i in range(last, -1, -1):
+            w, b, act, gw, gb = self.layers[i]
+            dz = g if fused and i == last else _FUSED[act][1](g, acts[i + 1])
+            xp.matmul(acts[i].T, dz, out=gw)
+            if gb is not None:
+                xp.add.reduce(dz, axis=0, out=gb)
+            if i:
+                g = dz @ w.T
+
+    def _output_delta(self, p: Any, t: Any, n: int) -> Any:
+        """dL/dz of a sigmoid output under binary cross-entropy, zero where p was clipped."""
+        eps = epsilon()
+        dz = p - t
+        dz *= (p >= eps) & (p <= 1 - eps)
+        dz *= 1.0 / (n * p.shape[1])
+        return dz
+
+    def _loss_gradient(self, p: Any, t: Any, n: int) -> Any:
+        """dL/dp for the batch loss L = Σ_i l_i / n, where p is the model's output."""
+        kind = self.kind
+        if kind == "mse":
+            return (p - t) * (2.0 / (n * p.shape[1]))
+        if kind == "bce":
+            scale = 1.0 / (n * p.shape[1])
+            if self.from_logits:
+                return (_sigmoid_value(p) - t) * scale
+            eps = epsilon()
+            pc = xp.clip(p, eps, 1 - eps)
+            inside = (p >= eps) & (p <= 1 - eps)
+            return (pc - t) / (pc * (1 - pc)) * inside * scale
+        if self.from_logits:
+            return (_softmax_value(p, -1) * t.sum(axis=-1, keepdims=True) - t) * (1.0 / n)
+        # Keras scales probabilities to sum to 1, clips to [ε, 1 - ε], then takes the log.
+        eps = epsilon()
+        total = p.sum(axis=-1, keepdims=True)
+        q = p / total
+        qc = xp.clip(q, eps, 1 - eps)
+        dq = -(t / qc) * ((q >= eps) & (q <= 1 - eps)) * (1.0 / n)
+        return (dq - (dq * q).sum(axis=-1, keepdims=True)) / total
