@@ -131,7 +131,8 @@ class DensePlan:
 
     def step(self, x: Any, t: Any, sample_weight: Any, pred_out: Any) -> None:
         """Forward and backward for one batch: gradients into the flat gradient buffer and the
-        pre-update predictions into ``pred_out``."""
+        pre-update predictions into ``pred_out``.
+        """
         acts = self.forward(x)
         p = acts[-1]
         pred_out[...] = p

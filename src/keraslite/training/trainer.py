@@ -57,6 +57,7 @@ class Trainer:
         for spec in (metrics, weighted_metrics):
             _validate_identifiers(spec, _metric_getter)
         self.loss = loss
+        self.run_eagerly = bool(run_eagerly)
         self._compile_args = (loss, loss_weights, metrics, weighted_metrics)
         self._compiled_loss = None
         self._compiled_metrics = None
