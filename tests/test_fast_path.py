@@ -100,3 +100,10 @@ def test_weights_live_in_one_flat_buffer_after_fit():
     # set_weights writes through to the buffer
     model.set_weights([np.zeros_like(w) for w in model.get_weights()])
     assert not params.flat.any()
+
+
+def test_predict_fast_path_equals_calling_the_model():
+    model = build(("relu", "tanh"), "softmax", 3, "categorical_crossentropy")
+    x = np.random.default_rng(2).normal(size=(70, 5)).astype("float32")
+    np.testing.assert_allclose(model.predict(x, batch_size=16, verbose=0), model(x).numpy(),
+                               rtol=1e-6, atol=1e-7)

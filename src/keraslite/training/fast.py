@@ -44,7 +44,7 @@ def _loss_spec(fn: Any) -> tuple[str, bool] | None:
     return kind, from_logits
 
 
-def _dense_layers(model: Any) -> list[Dense] | None:
+def _dense_layers(model: Any, training: bool = True) -> list[Dense] | None:
     from keraslite.models.functional import Functional
     from keraslite.models.sequential import Sequential
 
@@ -61,12 +61,40 @@ def _dense_layers(model: Any) -> list[Dense] | None:
     else:
         return None
     for layer in layers:
-        if type(layer) is not Dense or not layer._fused or not layer.built or \
-                layer.activity_regularizer is not None or layer.kernel_regularizer is not None \
-                or layer.bias_regularizer is not None or layer.kernel_constraint is not None or \
-                layer.bias_constraint is not None or not layer.trainable:
+        if type(layer) is not Dense or not layer._fused or not layer.built:
+            return None
+        if training and (layer.activity_regularizer is not None or not layer.trainable or
+                         layer.kernel_regularizer is not None or layer.bias_regularizer is not None
+                         or layer.kernel_constraint is not None or
+                         layer.bias_constraint is not None):
             return None
     return layers or None
+
+
+def predict_dense(model: Any, x: Any, batch_size: int, on_batch: Any = None) -> Any:
+    """Predictions of a Dense stack in batches, written into one preallocated array.
+
+    Returns None when ``model`` is not a plain Dense stack (``predict`` then uses the model's
+    own call).
+    """
+    layers = _dense_layers(model, training=False)
+    if layers is None or x.ndim != 2 or x.dtype != layers[0].kernel.value.dtype:
+        return None
+    n = len(x)
+    out = xp.empty((n, layers[-1].units), x.dtype)
+    stack = [(layer.kernel.value, None if layer.bias is None else layer.bias.value,
+              _FUSED[layer._activation_name][0]) for layer in layers]
+    for step, start in enumerate(range(0, max(n, 1), batch_size)):
+        a = x[start:start + batch_size]
+        for w, b, forward in stack:
+            z = a @ w
+            if b is not None:
+                z += b
+            a = forward(z)
+        out[start:start + batch_size] = a
+        if on_batch is not None:
+            on_batch(step)
+    return out
 
 
 class DensePlan:

@@ -20,6 +20,7 @@ from keraslite.callbacks.history import History, ProgbarLogger
 from keraslite.metrics import Mean
 from keraslite.training import data as data_module
 from keraslite.training.compile import CompiledLoss, CompiledMetrics
+from keraslite.training.fast import predict_dense
 from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
 
 
@@ -411,6 +412,12 @@ class Trainer:
         callback_list = CallbackList(cbs, model=self, params={
             "verbose": verbose, "epochs": 1, "steps": n_steps, "mode": "predict"})
         callback_list.on_predict_begin()
+        if not callbacks and kind != "list" and len(xs) == 1:
+            out = predict_dense(self, xs[0], batch_size,
+                                lambda step: callback_list.on_predict_batch_end(step, None))
+            if out is not None:
+                callback_list.on_predict_end()
+                return out
         chunks: list = []
         for step in range(n_steps):
             sl = slice(step * batch_size, min((step + 1) * batch_size, n))
