@@ -56,7 +56,8 @@ class GradientTape:
         """Return the gradient of ``target`` with respect to ``sources``.
 
         ``sources`` may be one tensor, or a list/tuple/dict of them; the result has the same
-        structure, with ``None`` for a source that ``target`` does not depend on.
+        structure, with ``None`` for a source that ``target`` does not depend on. A list of
+        targets gives the gradient of their sum (with ``output_gradients`` a list, one each).
         """
         if self._used and not self.persistent:
             raise RuntimeError(
@@ -64,18 +65,22 @@ class GradientTape:
                 "tape with GradientTape(persistent=True) to call gradient() several times."
             )
         self._used = True
-        if isinstance(target, (list, tuple)):
-            from keraslite import ops
-
-            target = ops.sum(ops.stack([ops.sum(t) for t in target]))
-        if not isinstance(target, Tensor):
-            raise TypeError(
-                "GradientTape.gradient() expects `target` to be a Tensor computed inside the "
-                f"tape. Received: type={type(target).__name__}"
-            )
+        many = isinstance(target, (list, tuple))
+        targets = list(target) if many else [target]
+        seeds = list(output_gradients) if many and isinstance(output_gradients, (list, tuple)) \
+            else [output_gradients] * len(targets)
         flat, rebuild = _flatten(sources)
-        grads = backward(target, flat, output_gradients)
-        return rebuild([None if g is None else Tensor(g) for g in grads])
+        total: list = [None] * len(flat)
+        for t, seed in zip(targets, seeds):
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    "GradientTape.gradient() expects `target` to be a Tensor computed inside the "
+                    f"tape. Received: type={type(t).__name__}"
+                )
+            grads = backward(t, flat, seed)
+            total = [g if acc is None else acc if g is None else acc + g
+                     for acc, g in zip(total, grads)]
+        return rebuild([None if g is None else Tensor(g) for g in total])
 
 
 def _flatten(structure):

@@ -67,8 +67,9 @@ def power(x1: Any, x2: Any) -> Tensor:
     out = a**b
 
     def vjp(g):
-        ga = unbroadcast(g * b * a ** (b - 1), sa)
-        gb = None
+        ga = gb = None
+        if isinstance(x1, Tensor) and x1.requires_grad:
+            ga = unbroadcast(g * b * a ** (b - 1), sa)
         if isinstance(x2, Tensor) and x2.requires_grad:
             safe = xp.where(a > 0, a, 1)
             gb = unbroadcast(g * out * xp.log(safe), sb)
@@ -123,7 +124,7 @@ absolute = abs
 
 
 def sign(x: Any) -> Tensor:
-    """sign(x); its gradient is zero everywhere it exists."""
+    """The sign of x (-1, 0 or 1); its gradient is zero everywhere it exists."""
     return Tensor(xp.sign(value_of(x)))
 
 
@@ -216,8 +217,22 @@ def matmul(x1: Any, x2: Any) -> Tensor:
 
 
 def dot(x1: Any, x2: Any) -> Tensor:
-    """Dot product; for 1-D and 2-D inputs the same as :func:`matmul`."""
-    return matmul(x1, x2)
+    """Dot product as ``numpy.dot`` (composite: its gradient comes from the ops it uses).
+
+    With a scalar it is :func:`multiply`; for 1-D and 2-D inputs, or x2 of rank <= 2, it is
+    :func:`matmul`; otherwise it sums over the last axis of x1 and the second-to-last of x2.
+    """
+    from keraslite.ops.shape import reshape, transpose
+
+    sa, sb = _shape(value_of(x1)), _shape(value_of(x2))
+    if not sa or not sb:
+        return multiply(x1, x2)
+    if len(sb) <= 2:
+        return matmul(x1, x2)
+    nb = len(sb)
+    front = transpose(x2, (nb - 2,) + tuple(range(nb - 2)) + (nb - 1,))
+    out = matmul(x1, reshape(front, (sb[-2], -1)))
+    return reshape(out, sa[:-1] + sb[:-2] + sb[-1:])
 
 
 # Comparisons and logic: results carry no gradient.

@@ -39,7 +39,7 @@ def sigmoid(x: Any) -> Tensor:
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
-    """Softmax: softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along ``axis``.
+    """Normalized exponentials: exp(x_i) / Σ_j exp(x_j) along ``axis``.
 
     VJP: dx = s ⊙ (g - Σ_j g_j s_j).
     """

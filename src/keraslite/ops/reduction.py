@@ -98,10 +98,14 @@ def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Log Σ exp(x), computed stably.  d/dx = softmax(x) along ``axis``."""
+    """Log Σ exp(x), computed stably (-inf where every entry is -inf).
+
+    d/dx = softmax(x) along ``axis``.
+    """
     axis = _axis(axis)
     v = xp.asarray(value_of(x))
     m = xp.max(v, axis=axis, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0)
     e = xp.exp(v - m)
     s = xp.sum(e, axis=axis, keepdims=True)
     out_k = xp.log(s) + m

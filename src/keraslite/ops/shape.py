@@ -20,7 +20,7 @@ def reshape(x: Any, newshape: Any) -> Tensor:
 def transpose(x: Any, axes: Any = None) -> Tensor:
     """Permute the axes (reverse them by default); the gradient uses the inverse permutation."""
     v = xp.asarray(value_of(x))
-    axes = tuple(range(v.ndim))[::-1] if axes is None else tuple(axes)
+    axes = tuple(range(v.ndim))[::-1] if axes is None else tuple(a % v.ndim for a in axes)
     inverse = tuple(int(i) for i in xp.argsort(xp.asarray(axes)))
     return node(xp.transpose(v, axes), (x,), lambda g: (xp.transpose(g, inverse),))
 
@@ -86,10 +86,15 @@ def getitem(x: Any, key: Any) -> Tensor:
     """``x[key]`` for any NumPy index; the gradient is scattered back (adding repeats)."""
     v = xp.asarray(value_of(x))
     key = value_of(key) if isinstance(key, Tensor) else key
+    basic = all(k is None or k is Ellipsis or isinstance(k, (slice, int, xp.integer))
+                and not isinstance(k, bool) for k in (key if isinstance(key, tuple) else (key,)))
 
     def vjp(g):
         grad = xp.zeros_like(v)
-        xp.add.at(grad, key, g)
+        if basic:  # slices and integers pick each element at most once
+            grad[key] = g
+        else:
+            xp.add.at(grad, key, g)
         return (grad,)
 
     return node(v[key], (x,), vjp)
@@ -117,14 +122,22 @@ def take(x: Any, indices: Any, axis: Any = None) -> Tensor:
 
 
 def take_along_axis(x: Any, indices: Any, axis: int = -1) -> Tensor:
-    """Gather along ``axis`` with an index array shaped like ``x``."""
+    """Gather along ``axis`` with an index array of the same rank as ``x``.
+
+    Outside ``axis``, ``indices`` and ``x`` broadcast against each other (as in NumPy); the
+    gradient scatters each output element back to the entry it was read from, adding repeats.
+    """
     v = xp.asarray(value_of(x))
     idx = xp.asarray(value_of(indices)).astype(xp.intp)
 
     def vjp(g):
         grad = xp.zeros_like(v)
-        grid = list(xp.indices(idx.shape, sparse=True))
-        grid[axis % v.ndim] = idx
+        grid = list(xp.indices(g.shape, sparse=True))
+        ax = axis % v.ndim
+        for i in range(v.ndim):
+            if i != ax and v.shape[i] == 1:
+                grid[i] = xp.zeros_like(grid[i])
+        grid[ax] = idx
         xp.add.at(grad, tuple(grid), g)
         return (grad,)
 
