@@ -60,8 +60,10 @@ def test_keras2_habits_input_shape_and_scalar_shape():
     with pytest.warns(keras.KerasliteDeprecationWarning):
         model = keras.Sequential([keras.layers.Dense(4, input_dim=9)])
     assert model.input_shape == (None, 9)
-    assert keras.Input(shape=(9)).shape == (None, 9)
-    assert keras.Input(shape=9).shape == (None, 9)
+    with pytest.warns(keras.KerasliteDeprecationWarning, match=r"shape=\(9,\)"):
+        assert keras.Input(shape=(9)).shape == (None, 9)
+    with pytest.warns(keras.KerasliteDeprecationWarning, match=r"shape=\(9,\)"):
+        assert keras.Input(shape=9).shape == (None, 9)
 
 
 def test_functional_multi_input_output_and_shared_layer():
@@ -178,3 +180,17 @@ def test_dense_rejects_bad_units_and_mismatched_input():
     layer(np.ones((1, 3)))
     with pytest.raises(ValueError, match="expected the last axis of the input to have size 3"):
         layer(np.ones((1, 4)))
+
+
+def test_ops_on_symbolic_tensors_build_graph_layers():
+    a = keras.Input(shape=(3,))
+    b = keras.Input(shape=(2,))
+    joined = ops.concatenate([a, b], axis=-1)
+    out = keras.layers.Dense(1)(ops.relu(joined * 2.0))
+    model = keras.Model([a, b], out)
+    xa, xb = np.ones((4, 3), "float32"), -np.ones((4, 2), "float32")
+    dense = model.layers[-1]
+    expected = np.maximum(np.concatenate([xa, xb], 1) * 2, 0) @ dense.kernel.numpy() + \
+        dense.bias.numpy()
+    np.testing.assert_allclose(model.predict([xa, xb], verbose=0), expected, rtol=1e-6)
+    assert float(ops.add(1.0, 2.0)) == 3.0

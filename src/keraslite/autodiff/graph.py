@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 from keraslite.autodiff.tensor import Tensor
-from keraslite.backend import xp
+from keraslite.backend import floatx, xp
 
 _RECORDING = [0]
 
@@ -41,6 +41,8 @@ def node(value, parents: tuple, vjp: Callable) -> Tensor:
         vjp: ``g -> tuple`` of gradients w.r.t. each parent (``None`` where not needed).
 
     """
+    if value.__class__ in (float, int, bool):
+        value = xp.asarray(value, floatx() if value.__class__ is float else None)
     if _RECORDING[0]:
         for p in parents:
             if isinstance(p, Tensor) and p.requires_grad:

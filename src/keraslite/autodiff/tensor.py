@@ -83,10 +83,7 @@ class Tensor:
         return self.value.tolist()
 
     def __repr__(self) -> str:
-        body = repr(self.value)
-        if body.startswith("array("):
-            body = body[len("array(") : -1]
-        return f"<Tensor shape={self.shape}, dtype={self.dtype}, value={body}>"
+        return f"<Tensor shape={self.shape}, dtype={self.dtype}, value={self.value}>"
 
     __hash__ = object.__hash__
 

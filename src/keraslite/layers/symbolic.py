@@ -24,6 +24,8 @@ class KerasTensor:
 
     """
 
+    _keras_symbolic = True
+
     def __init__(self, shape: tuple, dtype: Any = None, name: str | None = None,
                  history: tuple | None = None) -> None:
         self.shape = tuple(shape)
