@@ -93,3 +93,7 @@ from keraslite.ops.shape import tile as tile
 from keraslite.ops.shape import transpose as transpose
 
 _operators.attach()
+
+from keraslite.ops.dispatch import wrap_public_ops as _wrap_public_ops  # noqa: E402
+
+_wrap_public_ops(globals())
