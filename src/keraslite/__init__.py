@@ -7,6 +7,7 @@ from keraslite import activations as activations
 from keraslite import callbacks as callbacks
 from keraslite import config as config
 from keraslite import constraints as constraints
+from keraslite import datasets as datasets
 from keraslite import initializers as initializers
 from keraslite import layers as layers
 from keraslite import losses as losses
