@@ -107,8 +107,9 @@ class Model(Trainer, Layer):
         """Print the table of layers, output shapes and parameter counts."""
         from keraslite.utils.summary import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      show_trainable=show_trainable)
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}
