@@ -2,5 +2,12 @@
 
 from keraslite.callbacks.callback import Callback as Callback
 from keraslite.callbacks.callback import CallbackList as CallbackList
+from keraslite.callbacks.csv_logger import CSVLogger as CSVLogger
+from keraslite.callbacks.early_stopping import EarlyStopping as EarlyStopping
 from keraslite.callbacks.history import History as History
 from keraslite.callbacks.history import ProgbarLogger as ProgbarLogger
+from keraslite.callbacks.monitor import MonitorCallback as MonitorCallback
+from keraslite.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau as ReduceLROnPlateau
+from keraslite.callbacks.schedulers import LambdaCallback as LambdaCallback
+from keraslite.callbacks.schedulers import LearningRateScheduler as LearningRateScheduler
+from keraslite.callbacks.schedulers import TerminateOnNaN as TerminateOnNaN

@@ -99,7 +99,8 @@ class CallbackList:
                 cb.set_params(params)
         for hook in _HOOKS:
             active = [getattr(cb, hook) for cb in self.callbacks if overrides(cb, hook)]
-            setattr(self, hook, _dispatch(active))
+            setattr(self, hook, _dispatch(active, hook.endswith(("_batch_begin", "_batch_end",
+                                                                "epoch_begin", "epoch_end"))))
 
     def __iter__(self):
         return iter(self.callbacks)
@@ -107,22 +108,27 @@ class CallbackList:
 
 def overrides(cb: Callback, hook: str) -> bool:
     """Whether ``cb`` implements ``hook`` (directly or through its Keras 2 alias)."""
-    if getattr(type(cb), hook) is not getattr(Callback, hook):
+    if hook in vars(cb) or getattr(type(cb), hook) is not getattr(Callback, hook):
         return True
     alias = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
-    return hook in alias and getattr(type(cb), alias[hook]) is not getattr(Callback, alias[hook])
+    return hook in alias and (alias[hook] in vars(cb) or
+                              getattr(type(cb), alias[hook]) is not getattr(Callback, alias[hook]))
 
 
-def _dispatch(methods: list):
+def _dispatch(methods: list, indexed: bool):
+    """One function calling every method, always passing ``logs`` (a dict) positionally."""
     if not methods:
         return _nothing
-    if len(methods) == 1:
-        return methods[0]
-
-    def call_all(*args: Any, **kwargs: Any) -> None:
-        for m in methods:
-            m(*args, **kwargs)
-
+    if indexed:
+        def call_all(index: int, logs: dict | None = None) -> None:
+            logs = {} if logs is None else logs
+            for m in methods:
+                m(index, logs)
+    else:
+        def call_all(logs: dict | None = None) -> None:
+            logs = {} if logs is None else logs
+            for m in methods:
+                m(logs)
     return call_all
 
 
