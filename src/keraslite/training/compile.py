@@ -43,11 +43,17 @@ def _per_output(value: Any, names: list[str], argument: str, default: Any = None
 
 
 class CompiledLoss:
-    """The total loss  Σ_k w_k · loss_k(y_k, ŷ_k)  over outputs k, with per-output parts."""
+    """The total loss  Σ_k w_k · loss_k(y_k, ŷ_k)  over outputs k, with per-output parts.
+
+    Each output's loss is a :class:`~keraslite.losses.Loss` (a function is wrapped in a
+    ``LossFunctionWrapper``, so the ranks of its targets and predictions are matched as in
+    Keras). ``loss="crossentropy"`` is resolved to binary, sparse or categorical cross-entropy
+    from the shapes of the first batch.
+    """
 
     def __init__(self, loss: Any, loss_weights: Any, output_names: list[str]) -> None:
         self.output_names = output_names
-        self.fns = [losses_module.get(x) for x in _per_output(loss, output_names, "loss")]
+        self.fns = [_as_loss(x) for x in _per_output(loss, output_names, "loss")]
         weights = [1.0] * len(output_names) if loss_weights is None else _per_output(
             loss_weights, output_names, "loss_weights", 1.0)
         self.weights = [1.0 if w is None else float(w) for w in weights]
@@ -56,14 +62,14 @@ class CompiledLoss:
     def __call__(self, ys: list, preds: list, sample_weights: list) -> tuple[Tensor, list]:
         total = None
         parts = []
-        for fn, w, y, p, sw in zip(self.fns, self.weights, ys, preds, sample_weights):
+        for k, (fn, w, y, p, sw) in enumerate(
+                zip(self.fns, self.weights, ys, preds, sample_weights)):
             if fn is None:
                 parts.append(None)
                 continue
-            if isinstance(fn, losses_module.Loss):
-                value = fn(y, p, sample_weight=sw)
-            else:
-                value = losses_module.reduce_values(fn(y, p), sw)
+            if isinstance(fn, losses_module.AutoCrossentropy):
+                fn = self.fns[k] = fn.resolve(y, p)
+            value = fn(y, p, sample_weight=sw)
             parts.append(value)
             term = value if w == 1.0 else ops.multiply(value, w)
             total = term if total is None else ops.add(total, term)
@@ -72,6 +78,15 @@ class CompiledLoss:
                 "No loss to compute: every output's loss is None. Pass `loss=` to compile()."
             )
         return total, parts
+
+
+def _as_loss(identifier: Any) -> Any:
+    """Resolve one output's loss to a Loss object (None stays None), named as Keras names it."""
+    fn = losses_module.get(identifier)
+    if fn is None or isinstance(fn, losses_module.Loss):
+        return fn
+    name = identifier if isinstance(identifier, str) else getattr(fn, "__name__", None)
+    return losses_module.LossFunctionWrapper(fn, name=name)
 
 
 class CompiledMetrics:
