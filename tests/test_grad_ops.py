@@ -267,6 +267,30 @@ case("softplus", ops.softplus, np.array([-40.0, -15.0, -1.0, 1.0, 15.0, 40.0]),
      id="softplus-large")
 case("silu", ops.silu, normal(3, 4))
 case("silu", ops.silu, np.array([-30.0, -8.0, 8.0, 30.0]), id="silu-large")
+# Activation ops of ops/activations.py. Inputs come from their own generator (the shared
+# stream R stays as it was) and keep away from the kinks at 0, ±3 and 6.
+RA = np.random.default_rng(31)
+KINKED = RA.uniform(0.2, 2.8, (3, 4)) * RA.choice([-1.0, 1.0], (3, 4))
+WIDE = np.array([-7.0, -4.5, -3.4, -2.5, -0.4, 0.3, 1.7, 2.9, 3.2, 5.5, 6.5, 9.0])
+case("relu6", ops.relu6, WIDE)
+case("leaky_relu", ops.leaky_relu, KINKED)
+case("leaky_relu", lambda x: ops.leaky_relu(x, negative_slope=0.05), KINKED,
+     id="leaky_relu-slope")
+case("elu", ops.elu, KINKED)
+case("elu", lambda x: ops.elu(x, alpha=0.7), KINKED, id="elu-alpha")
+case("elu", ops.elu, np.array([-60.0, -20.0, 20.0, 60.0]), id="elu-large")
+case("selu", ops.selu, KINKED)
+case("softsign", ops.softsign, KINKED)
+case("gelu", ops.gelu, RA.standard_normal((3, 4)) * 2, id="gelu-approximate")
+case("gelu", lambda x: ops.gelu(x, approximate=False), RA.standard_normal((3, 4)) * 2,
+     id="gelu-exact")
+case("gelu", lambda x: ops.gelu(x, approximate=False), WIDE * 2, id="gelu-exact-wide")
+case("hard_sigmoid", ops.hard_sigmoid, WIDE)
+case("hard_silu", ops.hard_silu, WIDE)
+case("hard_swish", ops.hard_swish, KINKED)
+case("log_sigmoid", ops.log_sigmoid, RA.standard_normal((3, 4)) * 3)
+case("log_sigmoid", ops.log_sigmoid, np.array([-60.0, -20.0, 20.0, 60.0]), id="log_sigmoid-large")
+case("swish", ops.swish, RA.standard_normal((3, 4)))
 for axis in (0, 1, -1):
     case("softmax", lambda x, axis=axis: ops.softmax(x, axis=axis), normal(2, 3, 4),
          id=f"softmax-axis={axis}")

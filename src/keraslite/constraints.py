@@ -1,20 +1,41 @@
-"""Weight constraints (``keraslite.constraints``): projections applied after each update."""
+"""Weight constraints (``keraslite.constraints``): projections applied after each update.
+
+An optimizer calls ``constraint(w)`` on a variable's array after every step and stores the
+result; a constraint is not differentiated. Given a Tensor it returns a Tensor, given an array
+an array. Names, defaults and configs are Keras 3's (``keras/src/constraints/constraints.py``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import epsilon, xp
-from keraslite.naming import lookup
+from keraslite.naming import lookup, to_snake_case
+
+
+def _norms(w: Any, axis: Any) -> Any:
+    return xp.sqrt(xp.sum(w * w, axis=_axis(axis), keepdims=True))
+
+
+def _axis(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
 
 
 class Constraint:
-    """Base class: ``__call__(w)`` returns the projected array."""
+    """Base class: ``__call__(w)`` returns the projected weight; the base returns ``w``."""
 
-    def __call__(self, w):
+    def __call__(self, w: Any) -> Any:
+        if isinstance(w, Tensor):
+            return Tensor(self.project(w.value))
+        return self.project(xp.asarray(w))
+
+    def project(self, w: Any) -> Any:
+        """The projection on a raw array; subclasses override this."""
         return w
 
     def get_config(self) -> dict:
+        """The arguments that rebuild this constraint with :meth:`from_config`."""
         return {}
 
     @classmethod
@@ -23,48 +44,139 @@ class Constraint:
 
 
 class NonNeg(Constraint):
-    """w = max(w, 0)."""
+    """w = max(w, 0): weights stay non-negative."""
 
-    def __call__(self, w):
-        return w * (w >= 0)
+    def project(self, w: Any) -> Any:
+        return xp.maximum(w, 0)
 
 
 class MaxNorm(Constraint):
-    """Rescale so that the norm along ``axis`` is at most ``max_value``."""
+    """Rescale each slice along ``axis`` whose norm exceeds ``max_value`` to norm ``max_value``.
 
-    def __init__(self, max_value: float = 2.0, axis: int = 0) -> None:
+    w ← w · clip(‖w‖, 0, max_value) / (ε + ‖w‖), the norm taken over ``axis``. For a Dense
+    kernel ``(input_dim, units)``, ``axis=0`` bounds each unit's incoming weight vector.
+
+    Args:
+        max_value: the largest allowed norm (default 2).
+        axis: the axis (or axes) over which norms are computed (default 0).
+
+    """
+
+    def __init__(self, max_value: float = 2, axis: Any = 0) -> None:
         self.max_value = max_value
         self.axis = axis
 
-    def __call__(self, w):
-        norms = xp.sqrt(xp.sum(w * w, axis=self.axis, keepdims=True))
-        desired = xp.clip(norms, 0, self.max_value)
-        return w * (desired / (epsilon() + norms))
+    def project(self, w: Any) -> Any:
+        norms = _norms(w, self.axis)
+        return w * (xp.clip(norms, 0, self.max_value) / (epsilon() + norms))
 
     def get_config(self) -> dict:
         return {"max_value": self.max_value, "axis": self.axis}
 
 
+class UnitNorm(Constraint):
+    """Scale each slice along ``axis`` to unit norm: w ← w / (ε + ‖w‖).
+
+    Args:
+        axis: the axis (or axes) over which norms are computed (default 0).
+
+    """
+
+    def __init__(self, axis: Any = 0) -> None:
+        self.axis = axis
+
+    def project(self, w: Any) -> Any:
+        return w / (epsilon() + _norms(w, self.axis))
+
+    def get_config(self) -> dict:
+        return {"axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    """Move each slice's norm along ``axis`` into [min_value, max_value], at speed ``rate``.
+
+    With n = ‖w‖ over ``axis``: desired = rate · clip(n, min_value, max_value) + (1 - rate) · n,
+    then w ← w · desired / (ε + n). ``rate=1`` enforces the bounds exactly.
+
+    Args:
+        min_value: the smallest allowed norm (default 0.0).
+        max_value: the largest allowed norm (default 1.0).
+        rate: the fraction of the way to move towards the interval per step (default 1.0).
+        axis: the axis (or axes) over which norms are computed (default 0).
+
+    """
+
+    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0,
+                 axis: Any = 0) -> None:
+        self.min_value = min_value
+        self.max_value = max_value
+        self.rate = rate
+        self.axis = axis
+
+    def project(self, w: Any) -> Any:
+        norms = _norms(w, self.axis)
+        desired = self.rate * xp.clip(norms, self.min_value, self.max_value) + \
+            (1 - self.rate) * norms
+        return w * (desired / (epsilon() + norms))
+
+    def get_config(self) -> dict:
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
+                "axis": self.axis}
+
+
+# Lower-case aliases, as Keras exports them (``keras.constraints.max_norm`` is the class).
+non_neg = NonNeg
+max_norm = MaxNorm
+unit_norm = UnitNorm
+min_max_norm = MinMaxNorm
+
+_CLASSES = (NonNeg, MaxNorm, UnitNorm, MinMaxNorm)
 ALL: dict[str, Any] = {
-    "non_neg": NonNeg,
-    "NonNeg": NonNeg,
-    "max_norm": MaxNorm,
-    "MaxNorm": MaxNorm,
+    **{cls.__name__: cls for cls in _CLASSES},
+    **{to_snake_case(cls.__name__): cls for cls in _CLASSES},
 }
 
 
 def get(identifier: Any) -> Any:
-    """Return a constraint for a name, a config dict, an instance, a callable, or None."""
+    """Return a constraint for an identifier.
+
+    Args:
+        identifier: a name (``"max_norm"``, ``"non_neg"``, ``"unit_norm"``, ``"min_max_norm"``
+            or a class name), a config dict, a Constraint class or instance, a callable, or
+            ``None``.
+
+    Raises:
+        ValueError: for an unknown name (with the closest known name).
+        TypeError: for anything else.
+
+    """
     if identifier is None:
         return None
     if isinstance(identifier, str):
         return lookup(identifier, ALL, "constraint", "constraint")()
     if isinstance(identifier, dict):
-        cls = lookup(identifier["class_name"], ALL, "constraint", "constraint")
-        return cls.from_config(identifier.get("config", {}))
+        cls = lookup(identifier.get("class_name"), ALL, "constraint", "constraint")
+        return cls.from_config(identifier.get("config") or {})
+    if isinstance(identifier, type) and issubclass(identifier, Constraint):
+        return identifier()
     if callable(identifier):
         return identifier
     raise TypeError(
-        "Could not interpret constraint: expected a name, a Constraint or a callable. "
-        f"Received: constraint={identifier!r}"
+        "Could not interpret constraint: expected a name such as 'max_norm', a Constraint or a "
+        f"callable. Received: constraint={identifier!r}"
     )
+
+
+def serialize(constraint: Any) -> Any:
+    """The saved form: Keras' ``{"module", "class_name", "config", "registered_name"}``."""
+    if constraint is None:
+        return None
+    if isinstance(constraint, Constraint):
+        return {"module": "keras.constraints", "class_name": type(constraint).__name__,
+                "config": constraint.get_config(), "registered_name": None}
+    return getattr(constraint, "__name__", None)
+
+
+def deserialize(config: Any) -> Any:
+    """The constraint for a saved config or name (the inverse of :func:`serialize`)."""
+    return get(config)

@@ -5,6 +5,17 @@ Each op accepts Tensors, arrays or Python numbers and returns a Tensor; inside a
 """
 
 from keraslite.ops import operators as _operators
+from keraslite.ops.activations import elu as elu
+from keraslite.ops.activations import gelu as gelu
+from keraslite.ops.activations import hard_sigmoid as hard_sigmoid
+from keraslite.ops.activations import hard_silu as hard_silu
+from keraslite.ops.activations import hard_swish as hard_swish
+from keraslite.ops.activations import leaky_relu as leaky_relu
+from keraslite.ops.activations import log_sigmoid as log_sigmoid
+from keraslite.ops.activations import relu6 as relu6
+from keraslite.ops.activations import selu as selu
+from keraslite.ops.activations import softsign as softsign
+from keraslite.ops.activations import swish as swish
 from keraslite.ops.core import arange as arange
 from keraslite.ops.core import cast as cast
 from keraslite.ops.core import convert_to_numpy as convert_to_numpy
