@@ -6,6 +6,7 @@ Every entry of ``SPECS`` is a function ``build(keras) -> compiled model`` that u
 """
 
 import numpy as np
+from optimizer_specs import OPTIMIZER_SPECS, optimizer_data
 
 
 def lecture_mse_sgd(keras):
@@ -139,6 +140,7 @@ SPECS = {
         adam_amsgrad,
     )
 }
+SPECS.update(OPTIMIZER_SPECS)  # after the specs above, so their data stay the same
 
 
 def _x(rng, n, d):
@@ -153,6 +155,8 @@ def data(name):
     """Deterministic ``(x, y)`` for spec ``name``; x is float32 (a list for multi-input)."""
     if name not in SPECS:
         raise KeyError(name)
+    if name in OPTIMIZER_SPECS:
+        return optimizer_data(name)
     rng = np.random.RandomState(1000 + list(SPECS).index(name))
     if name == "lecture_mse_sgd":
         return _x(rng, 8, 3), _binary(rng, 8)

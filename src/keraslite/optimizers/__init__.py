@@ -1,15 +1,27 @@
-"""Optimizers (``keraslite.optimizers``), by name or as classes."""
+"""Optimizers (``keraslite.optimizers``), by name or as classes, and learning-rate schedules."""
 
 from typing import Any
 
 from keraslite.naming import lookup
+from keraslite.optimizers import schedules as schedules
+from keraslite.optimizers.adadelta import Adadelta as Adadelta
+from keraslite.optimizers.adagrad import Adagrad as Adagrad
 from keraslite.optimizers.adam import Adam as Adam
+from keraslite.optimizers.adamax import Adamax as Adamax
+from keraslite.optimizers.adamw import AdamW as AdamW
 from keraslite.optimizers.base import Optimizer as Optimizer
+from keraslite.optimizers.ftrl import Ftrl as Ftrl
+from keraslite.optimizers.lion import Lion as Lion
+from keraslite.optimizers.nadam import Nadam as Nadam
 from keraslite.optimizers.rmsprop import RMSprop as RMSprop
 from keraslite.optimizers.sgd import SGD as SGD
 
+_CLASSES = (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl)
+
+# Keras resolves names case-insensitively ("adamw", "AdamW", "RMSprop" all work).
 ALL: dict[str, Any] = {
-    "sgd": SGD, "SGD": SGD, "adam": Adam, "Adam": Adam, "rmsprop": RMSprop, "RMSprop": RMSprop,
+    **{cls.__name__.lower(): cls for cls in _CLASSES},
+    **{cls.__name__: cls for cls in _CLASSES},
 }
 
 
@@ -20,8 +32,7 @@ def get(identifier: Any) -> Optimizer:
     if isinstance(identifier, str):
         return lookup(identifier, ALL, "optimizer", "optimizer")()
     if isinstance(identifier, dict):
-        cls = lookup(identifier["class_name"], ALL, "optimizer", "optimizer")
-        return cls.from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
     raise TypeError(
@@ -39,5 +50,9 @@ def serialize(optimizer: Optimizer) -> dict:
     }
 
 
-def deserialize(config: dict) -> Optimizer:
-    return get(config)
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
+    """Rebuild an optimizer from :func:`serialize`'s dict (only known classes are built)."""
+    table = {**ALL, **(custom_objects or {})}
+    name = config["class_name"]
+    cls = table.get(name) or lookup(name.lower(), table, "optimizer", "optimizer")
+    return cls.from_config(dict(config.get("config", {})), custom_objects)

@@ -11,7 +11,7 @@ from keraslite.optimizers.base import Optimizer
 
 
 class Adam(Optimizer):
-    """Adam, with Keras 3's update rule (t counts steps from 1):
+    """Adam, with Keras 3's update rule (t counts steps from 1).
 
         m ← m + (g - m)(1 - β₁)
         v ← v + (g² - v)(1 - β₂)
@@ -29,7 +29,7 @@ class Adam(Optimizer):
     """
 
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, amsgrad: bool = False, name: str = "adam",
+                 epsilon: float = 1e-7, amsgrad: bool = False, name: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1 = float(beta_1)
@@ -38,17 +38,15 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
 
     def build(self, variables: list[Variable]) -> None:
-        for v in variables:
-            self.add_slot(v, "momentum")
-        for v in variables:
-            self.add_slot(v, "velocity")
-        if self.amsgrad:
-            for v in variables:
-                self.add_slot(v, "velocity_hat")
+        if self.built:
+            return
         super().build(variables)
+        self.add_optimizer_variables(variables, ["momentum", "velocity"])
+        if self.amsgrad:
+            self.add_optimizer_variables(variables, "velocity_hat")
 
     def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
-        t = int(self.iterations.value) + 1
+        t = self._local_step()
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         m, v = slots["momentum"], slots["velocity"]
         m += (g - m) * (1 - self.beta_1)

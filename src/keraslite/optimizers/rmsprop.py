@@ -10,7 +10,7 @@ from keraslite.optimizers.base import Optimizer
 
 
 class RMSprop(Optimizer):
-    """RMSprop, with Keras 3's update rule:
+    """RMSprop, with Keras 3's update rule.
 
         v ← ρ v + (1 - ρ) g²
         (centered)  ḡ ← ρ ḡ + (1 - ρ) g,  denominator = v - ḡ² + ε,  else v + ε
@@ -27,7 +27,7 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9, momentum: float = 0.0,
-                 epsilon: float = 1e-7, centered: bool = False, name: str = "rmsprop",
+                 epsilon: float = 1e-7, centered: bool = False, name: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho = float(rho)
@@ -36,15 +36,14 @@ class RMSprop(Optimizer):
         self.centered = bool(centered)
 
     def build(self, variables: list[Variable]) -> None:
-        for v in variables:
-            self.add_slot(v, "velocity")
-        if self.momentum > 0:
-            for v in variables:
-                self.add_slot(v, "momentum")
-        if self.centered:
-            for v in variables:
-                self.add_slot(v, "average_gradient")
+        if self.built:
+            return
         super().build(variables)
+        self.add_optimizer_variables(variables, "velocity")
+        if self.momentum > 0:
+            self.add_optimizer_variables(variables, "momentum")
+        if self.centered:
+            self.add_optimizer_variables(variables, "average_gradient")
 
     def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         rho = self.rho

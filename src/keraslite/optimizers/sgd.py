@@ -23,7 +23,7 @@ class SGD(Optimizer):
     """
 
     def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0, nesterov: bool = False,
-                 name: str = "SGD", **kwargs: Any) -> None:
+                 name: str | None = None, **kwargs: Any) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         if not 0 <= momentum <= 1 or not isinstance(momentum, (int, float)):
             raise ValueError(
@@ -33,10 +33,11 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
 
     def build(self, variables: list[Variable]) -> None:
-        if self.momentum != 0:
-            for v in variables:
-                self.add_slot(v, "momentum")
+        if self.built:
+            return
         super().build(variables)
+        if self.momentum != 0:
+            self.add_optimizer_variables(variables, "momentum")
 
     def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         if self.momentum == 0:
