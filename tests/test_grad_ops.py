@@ -337,6 +337,32 @@ case("transpose reshape sum mean", lambda a: a.T.reshape(2, 3).sum(1) + a.mean(a
      normal(3, 2), id="operators-methods")
 
 
+# -- normalization (own generator, so the inputs of the cases above stay the same) --------
+RN = np.random.default_rng(314)
+NX = RN.standard_normal((4, 3, 2)) * 2 + 1
+for axes in ((0,), (0, 1), (-1,), (1, 2)):
+    case("moments", lambda x, axes=axes: list(ops.moments(x, axes)), NX, id=f"moments-{axes}")
+case("moments", lambda x: list(ops.moments(x, [0, 2], keepdims=True)), NX,
+     id="moments-keepdims")
+case("batch_normalization",
+     lambda x, m, v, b, g: ops.batch_normalization(x, m, v, axis=1, offset=b, scale=g,
+                                                   epsilon=0.01),
+     NX, RN.standard_normal(3), RN.uniform(0.5, 2, 3), RN.standard_normal(3),
+     RN.standard_normal(3), id="batch_normalization-axis=1")
+case("batch_normalization", lambda x, m, v: ops.batch_normalization(x, m, v, axis=-1),
+     NX, RN.standard_normal(2), RN.uniform(0.5, 2, 2), id="batch_normalization-no-affine")
+for axis in (-1, [1, 2], [0, 2]):
+    case("layer_normalization",
+         lambda x, axis=axis: ops.layer_normalization(x, axis=axis, epsilon=1e-3), NX,
+         id=f"layer_normalization-{axis}".replace(" ", ""))
+case("layer_normalization",
+     lambda x, g, b: ops.layer_normalization(x, g, b, axis=[1, 2], epsilon=1e-3),
+     NX, RN.standard_normal((3, 2)), RN.standard_normal((3, 2)),
+     id="layer_normalization-affine")
+case("layer_normalization",
+     lambda x, g: ops.layer_normalization(x, g, axis=-1, epsilon=1e-3, rms_scaling=True),
+     NX, RN.standard_normal(2) + 2, id="layer_normalization-rms_scaling")
+
 @pytest.mark.parametrize(("fn", "inputs", "check", "covers"), CASES)
 def test_op_gradient(fn, inputs, check, covers):
     check_gradients(fn, inputs, **check)

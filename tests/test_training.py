@@ -28,7 +28,8 @@ def test_lecture_example_runs_100_epochs():
     y = np.random.randint(0, 2, 25)
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(5, activation="sigmoid"),
                               keras.layers.Dense(1, activation="softmax")])
-    model.compile(loss="mean_squared_error", optimizer="sgd", metrics=["accuracy"])
+    with pytest.warns(keras.diagnostics.DiagnosticWarning, match="one-unit-softmax"):
+        model.compile(loss="mean_squared_error", optimizer="sgd", metrics=["accuracy"])
     history = model.fit(x, y, epochs=100, batch_size=5, verbose=0)
     assert len(history.history["loss"]) == 100
     assert sorted(history.history) == ["accuracy", "loss"]

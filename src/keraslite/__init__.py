@@ -16,10 +16,12 @@ from keraslite import models as models
 from keraslite import ops as ops
 from keraslite import optimizers as optimizers
 from keraslite import regularizers as regularizers
+from keraslite import saving as saving
 from keraslite import utils as utils
 from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as Variable
+from keraslite.compat import install_as_keras as install_as_keras
 from keraslite.layers import Input as Input
 from keraslite.layers import Layer as Layer
 from keraslite.models import Model as Model

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -43,9 +45,33 @@ def to_snake_case(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _is_import_machinery(filename: str) -> bool:
+    """Frames that ``warnings.warn`` skips without counting them (``importlib._bootstrap``)."""
+    return "importlib" in filename and "_bootstrap" in filename
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel``, for a ``warnings.warn`` made by our caller, of the first frame
+    outside keraslite (and the import machinery): the user's line.
+    """
+    frame = sys._getframe(2)
+    level = 2
+    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+                                 or _is_import_machinery(frame.f_code.co_filename)):
+        if not _is_import_machinery(frame.f_code.co_filename):
+            level += 1
+        frame = frame.f_back
+    return level
+
+
 def deprecated(message: str) -> None:
-    """Emit a one-line deprecation note in keraslite's own warning category."""
-    warnings.warn(message, KerasliteDeprecationWarning, stacklevel=3)
+    """Emit a one-line deprecation note in keraslite's own warning category, at the user's
+    line.
+    """
+    warnings.warn(message, KerasliteDeprecationWarning, stacklevel=user_stacklevel())
 
 
 def lookup(identifier: Any, table: Mapping[str, Any], kind: str, argument: str) -> Any:

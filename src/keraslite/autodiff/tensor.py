@@ -61,7 +61,7 @@ class Tensor:
         return self.value
 
     def __array__(self, dtype=None, copy=None):
-        value = self.value
+        value = xp.asarray(self.value)  # a reduction's value may be a NumPy scalar
         return value if dtype is None else value.astype(dtype, copy=False)
 
     def __len__(self) -> int:

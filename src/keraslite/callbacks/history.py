@@ -12,13 +12,15 @@ class History(Callback):
     """Records each epoch's logs: ``history.history["loss"]`` is the list of epoch losses.
 
     ``fit`` returns it; ``history.epoch`` lists the epoch indices and ``history.params`` the
-    training parameters.
+    training parameters. ``history.logged_epochs[name]`` lists the epochs each value was logged
+    at: ``val_`` lists are shorter than the training lists with ``validation_freq > 1``.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.history: dict[str, list] = {}
         self.epoch: list[int] = []
+        self.logged_epochs: dict[str, list[int]] = {}
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self.epoch = []
@@ -27,6 +29,7 @@ class History(Callback):
         self.epoch.append(epoch)
         for k, v in (logs or {}).items():
             self.history.setdefault(k, []).append(v)
+            self.logged_epochs.setdefault(k, []).append(epoch)
         if self.model is not None:
             self.model.history = self
 
@@ -63,8 +66,14 @@ class ProgbarLogger(Callback):
         self.progbar.update(batch + 1, _items(logs), finalize=False)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if self.target is None:  # a generator's length, learnt: the last line reads N/N
+            self.target = self.progbar.target = self.progbar._seen or None
         self.progbar.update(self.progbar._seen if self.target is None else self.target,
                             _items(logs), finalize=True)
+
+    def _learn_target(self) -> None:
+        if self.progbar.target is None:
+            self.progbar.target = self.progbar._seen or None
 
     def on_test_begin(self, logs: dict | None = None) -> None:
         if self.params.get("mode") == "test":
@@ -76,6 +85,7 @@ class ProgbarLogger(Callback):
 
     def on_test_end(self, logs: dict | None = None) -> None:
         if self.params.get("mode") == "test":
+            self._learn_target()
             self.progbar.update(self.params.get("steps") or self.progbar._seen, _items(logs),
                                 finalize=True)
 
@@ -86,6 +96,7 @@ class ProgbarLogger(Callback):
         self.progbar.update(batch + 1, None, finalize=False)
 
     def on_predict_end(self, logs: dict | None = None) -> None:
+        self._learn_target()
         self.progbar.update(self.params.get("steps") or self.progbar._seen, None, finalize=True)
 
 

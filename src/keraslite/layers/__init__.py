@@ -28,6 +28,10 @@ from keraslite.layers.merging import maximum as maximum
 from keraslite.layers.merging import minimum as minimum
 from keraslite.layers.merging import multiply as multiply
 from keraslite.layers.merging import subtract as subtract
+from keraslite.layers.normalization import BatchNormalization as BatchNormalization
+from keraslite.layers.normalization import LayerNormalization as LayerNormalization
+from keraslite.layers.preprocessing import Normalization as Normalization
+from keraslite.layers.preprocessing import Rescaling as Rescaling
 from keraslite.layers.regularization import AlphaDropout as AlphaDropout
 from keraslite.layers.regularization import Dropout as Dropout
 from keraslite.layers.regularization import GaussianDropout as GaussianDropout

@@ -34,11 +34,18 @@ def _accepts(cls: type) -> tuple[bool, bool]:
     return found
 
 
-def standardize_shape(shape: Any, argument: str = "shape") -> tuple:
-    """Turn a user's shape into a tuple; a bare int (Keras 2's ``shape=(9)``) becomes ``(9,)``."""
+def standardize_shape(shape: Any, argument: str = "shape", keras2_note: bool = False) -> tuple:
+    """Turn a user's shape into a tuple; a bare int (Keras 2's ``shape=(9)``) becomes ``(9,)``,
+    with a deprecation note when ``keras2_note`` is set (user-facing shape arguments).
+    """
     if shape is None:
         return None
     if isinstance(shape, (int, xp.integer)):
+        if keras2_note:
+            deprecated(
+                f"`{argument}={int(shape)}` is a bare number (Keras 2 accepted it); a shape is "
+                f"a tuple: {argument}=({int(shape)},). Received: {argument}={int(shape)}"
+            )
         return (int(shape),)
     try:
         out = tuple(None if d is None else int(d) for d in shape)
@@ -79,7 +86,13 @@ class Layer:
         input_dim = kwargs.pop("input_dim", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
-        kwargs.pop("input_length", None)
+        input_length = kwargs.pop("input_length", None)
+        if input_length is not None:
+            deprecated(
+                f"`input_length` is Keras 2 and is ignored: the sequence length comes from the "
+                f"data (or keras.Input(shape=({input_length},))). Received: "
+                f"input_length={input_length!r}"
+            )
         if kwargs:
             raise TypeError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
@@ -88,7 +101,8 @@ class Layer:
         if batch_input_shape is not None:
             self._input_shape_arg = standardize_shape(batch_input_shape, "batch_input_shape")
         elif input_shape is not None:
-            self._input_shape_arg = (batch_size,) + standardize_shape(input_shape, "input_shape")
+            self._input_shape_arg = (batch_size,) + standardize_shape(input_shape, "input_shape",
+                                                                      keras2_note=True)
         elif input_dim is not None:
             self._input_shape_arg = (batch_size, int(input_dim))
         self.name = name or unique_name(to_snake_case(type(self).__name__))
@@ -298,7 +312,10 @@ class Layer:
         def dummy(shape):
             return Tensor(xp.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
 
-        args = map_structure(dummy, input_shape) if _is_shape_structure(input_shape) else None
+        if _is_shape_structure(input_shape):
+            args = dummy(input_shape)
+        else:
+            args = [dummy(tuple(s)) for s in input_shape]
         with recording(False):
             out = self.call(args)
         return map_structure(lambda t: (None,) + tuple(t.shape[1:]), out)

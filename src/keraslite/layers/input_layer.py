@@ -31,7 +31,7 @@ class InputLayer(Layer):
         if batch_shape is not None:
             batch_shape = standardize_shape(batch_shape, "batch_shape")
         elif shape is not None:
-            batch_shape = (batch_size,) + standardize_shape(shape, "shape")
+            batch_shape = (batch_size,) + standardize_shape(shape, "shape", keras2_note=True)
         else:
             raise ValueError(
                 "You must pass a `shape` argument to Input, e.g. keras.Input(shape=(9,)) for "

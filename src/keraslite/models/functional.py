@@ -7,6 +7,7 @@ from typing import Any
 from keraslite.layers.base import Layer
 from keraslite.layers.input_layer import InputLayer
 from keraslite.layers.symbolic import KerasTensor, Node, flatten, map_structure
+from keraslite.models.functional_config import keras_layer_order
 from keraslite.models.model import Model
 
 
@@ -74,13 +75,20 @@ class Functional(Model):
                     f"'{node.layer.name}', which is not among the model's `inputs`. Add it to "
                     f"`inputs`. Received: inputs={[t.name for t in self.inputs]}"
                 )
-        seen: set[int] = set()
-        for node in self._nodes:
-            if id(node.layer) not in seen:
-                seen.add(id(node.layer))
-                self._layers.append(node.layer)
+        # Keras' order of `layers` (by depth from the outputs): weights files rely on it.
+        self._layers.extend(keras_layer_order(self.inputs, self.outputs))
         self._output_shape = map_structure(lambda t: t.shape, outputs)
         self.built = True
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input(s), in the structure given to ``Model(inputs=...)``."""
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output(s), in the structure given to ``Model(outputs=...)``."""
+        return self._outputs_struct
 
     @property
     def input_names(self) -> list[str]:
@@ -137,5 +145,16 @@ class Functional(Model):
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         return Layer.compute_output_spec(self, *args, **kwargs)
 
+    # -- configuration (saving) ---------------------------------------------------------
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable}
+        """Keras 3's config: layers with their ``inbound_nodes``, inputs and outputs."""
+        from keraslite.models.functional_config import functional_get_config
+
+        return functional_get_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
+        """Rebuild the graph from :meth:`get_config` (Keras 3's, or Keras 2's legacy form)."""
+        from keraslite.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, dict(config), custom_objects)

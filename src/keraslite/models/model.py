@@ -11,11 +11,12 @@ from typing import Any
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.layers.base import Layer
+from keraslite.models.model_saving import ModelSaving
 from keraslite.naming import unique_name
 from keraslite.training.trainer import Trainer
 
 
-class Model(Trainer, Layer):
+class Model(ModelSaving, Trainer, Layer):
     """A trainable graph of layers.
 
     Args:

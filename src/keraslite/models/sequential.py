@@ -135,7 +135,32 @@ class Sequential(Model):
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         return Layer.compute_output_spec(self, *args, **kwargs)
 
+    # -- configuration (saving) ---------------------------------------------------------
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable,
-                "layers": [{"class_name": type(x).__name__, "config": x.get_config()}
-                           for x in self._stack]}
+        """Keras 3's config: the name and each layer's full serialized config, in order."""
+        from keraslite.saving.serialization import serialize_keras_object
+
+        layers = []
+        for i, layer in enumerate(self._stack):
+            config = serialize_keras_object(layer)
+            if i == 1 and isinstance(self._stack[0], InputLayer):
+                config["config"].pop("batch_input_shape", None)  # the InputLayer holds it
+            layers.append(config)
+        config = {"name": self.name, "trainable": self.trainable, "layers": layers}
+        if self.built and self._build_shapes is not None:
+            config["build_input_shape"] = list(self._build_shapes)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+        """Rebuild a Sequential model from :meth:`get_config` (Keras 3's or keraslite's)."""
+        from keraslite.saving.serialization import deserialize_keras_object, to_shape
+
+        layers = [deserialize_keras_object(c, custom_objects=custom_objects, kind="layers")
+                  for c in config.get("layers", [])]
+        model = cls(layers=layers, name=config.get("name"),
+                    trainable=config.get("trainable", True))
+        shape = config.get("build_input_shape")
+        if not model.built and isinstance(shape, (list, tuple)) and layers:
+            model.build(to_shape(shape))
+        return model

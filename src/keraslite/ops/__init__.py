@@ -76,6 +76,9 @@ from keraslite.ops.nn import silu as silu
 from keraslite.ops.nn import softmax as softmax
 from keraslite.ops.nn import softplus as softplus
 from keraslite.ops.nn import sparse_categorical_crossentropy as sparse_categorical_crossentropy
+from keraslite.ops.normalization import batch_normalization as batch_normalization
+from keraslite.ops.normalization import layer_normalization as layer_normalization
+from keraslite.ops.normalization import moments as moments
 from keraslite.ops.reduction import amax as amax
 from keraslite.ops.reduction import amin as amin
 from keraslite.ops.reduction import argmax as argmax

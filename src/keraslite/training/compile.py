@@ -118,6 +118,7 @@ class CompiledMetrics:
 
     def build(self, ys: list, preds: list) -> None:
         multi = len(self.output_names) > 1
+        resolved = []
         for weighted, spec in ((False, self.spec), (True, self.weighted_spec)):
             for k, items in enumerate(self._spread(spec)):
                 for item in items:
@@ -128,9 +129,24 @@ class CompiledMetrics:
                         metric = metrics_module.get(item)
                         if isinstance(item, str):
                             metric.name = item.strip()
-                    if multi:
-                        metric.name = f"{self.output_names[k]}_{metric.name}"
-                    self.entries.append((k, metric, weighted))
+                    if any(metric is m for _, m, _ in resolved):
+                        # One Metric object listed for several outputs: each needs its own state.
+                        metric = type(metric).from_config(metric.get_config())
+                    resolved.append((k, metric, weighted))
+        used: set[str] = set()
+        for k, metric, weighted in resolved:
+            prefix = f"{self.output_names[k]}_" if multi else ""
+            # A name that already carries the prefix (a recompile, a loaded model) keeps it.
+            name = metric.name if metric.name.startswith(prefix) else prefix + metric.name
+            if name in used and weighted:  # as Keras: "weighted_<name>", then "_1", "_2" ...
+                name = f"{prefix}weighted_{metric.name.removeprefix(prefix)}"
+            base, index = name, 0
+            while name in used:
+                index += 1
+                name = f"{base}_{index}"
+            used.add(name)
+            metric.name = name
+            self.entries.append((k, metric, weighted))
         self.built = True
 
     @property

@@ -43,18 +43,24 @@ def to_array(data: Any, argument: str, float_dtype: str | None = None) -> Any:
     except ValueError as err:
         raise ValueError(
             f"`{argument}` could not be turned into an array: its rows have different lengths "
-            f"(ragged lists). Pad the sequences to one length first. Received: {argument} of "
-            f"type {type(data).__name__} ({err})"
+            f"(ragged lists, such as the token ids of texts of different lengths). Pad or "
+            f"truncate every sequence to one length first (keras.utils.pad_sequences(sequences, "
+            f"maxlen=...)). Received: {argument} of type {type(data).__name__} ({err})"
         ) from None
     if array.dtype.kind in "OUS":
         try:
             array = array.astype(floatx())
         except (TypeError, ValueError):
             sample = next((v for v in array.reshape(-1) if isinstance(v, (str, bytes))), None)
+            text = " " in str(sample).strip()
+            fix = ("This looks like raw text: a network needs numbers, so tokenize the texts "
+                   "into integer ids and pad them to one length first (e.g. a "
+                   "keras.layers.TextVectorization layer)" if text else
+                   "Convert strings to numbers first (for example with pandas.factorize or a "
+                   "lookup table)")
             raise TypeError(
                 f"`{argument}` contains non-numeric values such as {str(sample)!r} (dtype "
-                f"{array.dtype}). Convert strings to numbers first (for example with "
-                f"pandas.factorize or a lookup table). Received: {argument}.dtype={array.dtype}"
+                f"{array.dtype}). {fix}. Received: {argument}.dtype={array.dtype}"
             ) from None
     if float_dtype is not None and array.dtype.kind in "fiub" and array.dtype != float_dtype:
         array = array.astype(float_dtype)
@@ -107,8 +113,9 @@ def check_lengths(named: list[tuple[str, Any]]) -> int:
         listing = ", ".join(f"{n} has {s}" for n, s in sizes)
         raise ValueError(
             f"Data cardinality is ambiguous: the arguments hold different numbers of samples "
-            f"({listing}). Make sure all arrays contain the same number of samples (x and y "
-            "from the same split)."
+            f"({listing}). Make sure all arrays contain the same number of samples: x and y "
+            "from the same split (train_test_split(x, y) returns x_train, x_test, y_train, "
+            "y_test, in that order)."
         )
     return sizes[0][1] if sizes else 0
 

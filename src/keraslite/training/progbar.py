@@ -28,6 +28,11 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def _mean(value: Any) -> float:
+    """A number, or the mean of an array of them."""
+    return float(value.mean()) if getattr(value, "ndim", 0) else float(value)
+
+
 def format_value(value: float) -> str:
     """A metric value as Keras prints it: 4 decimals, or scientific when |v| <= 1e-3."""
     return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
@@ -118,7 +123,8 @@ class Progbar:
         self._draw(current, now, per_step, values, finalize)
 
     def _metrics(self, values: Any) -> str:
-        return "".join(f" - {k}: {format_value(float(v))}" for k, v in (values or []))
+        # A vector metric (per-class F1Score) is shown by its mean, as Keras does.
+        return "".join(f" - {k}: {format_value(_mean(v))}" for k, v in (values or []))
 
     def _count(self, current: int) -> str:
         digits = int(math.log10(self.target)) + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from keraslite import diagnostics
 from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
 from keraslite import optimizers as optimizers_module
@@ -19,6 +20,7 @@ from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
 from keraslite.metrics import Mean
 from keraslite.training import data as data_module
+from keraslite.training import iterators
 from keraslite.training.compile import CompiledLoss, CompiledMetrics
 from keraslite.training.fast import predict_dense
 from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
@@ -64,6 +66,7 @@ class Trainer:
         self._compiled_metrics = None
         self.compiled = True
         self.stop_training = False
+        diagnostics.check_compile(self)
 
     def _output_names(self) -> list[str]:
         names = getattr(self, "output_names", None)
@@ -168,6 +171,7 @@ class Trainer:
             if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
                 columns = data_module.frame_columns(original if len(xs) == 1 else None)
                 hint = f" The DataFrame's columns are {columns}." if columns else ""
+                diagnostics.check_input_shape(want, a.shape)
                 raise ValueError(
                     f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
                     f"shape {t.shape}), but the data has samples of shape {got} (full shape "
@@ -233,8 +237,12 @@ class Trainer:
         self._compiled_metrics.update(ys, [p.value for p in preds], sws)
 
     def _logs(self) -> dict:
-        """Current metric results, sorted by name as Keras reports them."""
-        return dict(sorted((m.name, float(m.result().value)) for m in self.metrics))
+        """Current metric results, sorted by name as Keras reports them.
+
+        A single value is a float; a vector result (``F1Score(average=None)`` over several
+        classes) stays an array, as Keras 3 stores it (the progress bar shows its mean).
+        """
+        return dict(sorted((m.name, _log_value(m.result())) for m in self.metrics))
 
     # -- fit -----------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
@@ -242,11 +250,13 @@ class Trainer:
             validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
             sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
             validation_steps: int | None = None, validation_batch_size: int | None = None,
-            validation_freq: int = 1) -> History:
+            validation_freq: int | list = 1) -> History:
         """Train the model for ``epochs`` passes over the data.
 
         Args:
-            x, y: inputs and targets (arrays, DataFrames, lists, or dicts by name).
+            x, y: inputs and targets (arrays, DataFrames, lists, or dicts by name); or ``x``
+                alone as a generator or :class:`~keraslite.utils.PyDataset` yielding
+                ``(x, y)`` or ``(x, y, sample_weight)`` batches (see ``training/iterators.py``).
             batch_size: samples per gradient step (default 32).
             epochs: the index of the last epoch (training runs from ``initial_epoch``).
             verbose: ``"auto"``/1 progress bar, 2 one line per epoch, 0 silent.
@@ -258,6 +268,11 @@ class Trainer:
             class_weight: ``{class: weight}`` to weight the loss per class.
             sample_weight: one weight per sample.
             initial_epoch: the epoch at which to start (to resume training).
+            steps_per_epoch: batches per epoch (needed for a generator over several epochs).
+            validation_steps: batches per validation when validation_data is a generator or
+                PyDataset.
+            validation_batch_size: batch size of the validation arrays (default batch_size).
+            validation_freq: validate every N epochs, or after the 1-based epochs listed.
 
         Returns:
             A :class:`~keraslite.callbacks.History`; ``history.history`` maps each metric name
@@ -267,6 +282,14 @@ class Trainer:
         self._require_compiled("fit")
         batch_size = _check_batch_size(batch_size)
         verbose = _resolve_verbose(verbose)
+        if iterators.is_batch_source(x) or iterators.is_batch_source(validation_data):
+            return iterators.fit(
+                self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                callbacks=callbacks, validation_split=validation_split,
+                validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
+                sample_weight=sample_weight, initial_epoch=initial_epoch,
+                steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+                validation_batch_size=validation_batch_size, validation_freq=validation_freq)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
         if not ys:
             raise ValueError(
@@ -291,21 +314,16 @@ class Trainer:
             xs, ys, sws = train[:nx], train[nx:nx + ny], train[nx + ny:]
             val = (held[:nx], kind, held[nx:nx + ny], held[nx + ny:])
         self._ensure_built(xs, kind)
+        diagnostics.check_fit(self, x, xs, ys, val, callbacks, validation_steps=validation_steps,
+                              validation_batch_size=validation_batch_size,
+                              validation_freq=validation_freq)
         self._ensure_compiled(xs, kind, ys, sws)
         n = xs[0].shape[0]
         steps = max(-(-n // batch_size), 1) if steps_per_epoch is None else steps_per_epoch
         runner = FastRunner.create(self, xs, kind, ys, sws, steps_per_epoch) or \
             TapeRunner(self, xs, kind, ys, sws)
-        history = History()
-        user = list(callbacks or [])
-        progbar = ProgbarLogger() if verbose else None
-        callback_list = CallbackList(
-            user + ([progbar] if progbar else []) + [history], model=self,
-            params={"verbose": verbose, "epochs": epochs, "steps": steps, "mode": "train"})
-        batch_hooks = any(overrides(cb, "on_train_batch_end") for cb in user)
-        self.stop_training = False
-        self.history = history
-        callback_list.on_train_begin()
+        callback_list, history, progbar, batch_hooks, initial_epoch = self._start_fit(
+            callbacks, verbose, epochs, steps, initial_epoch)
         epoch_logs: dict = {}
         try:
             for epoch in range(initial_epoch, epochs):
@@ -323,19 +341,64 @@ class Trainer:
                     if self.stop_training:
                         break
                 epoch_logs = runner.end_epoch()
-                if val is not None and (epoch + 1) % validation_freq == 0:
+                if val is not None and iterators.validation_due(epoch, validation_freq):
                     val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                callback_list.on_epoch_end(epoch, epoch_logs)
+                self._end_epoch(epoch, epoch_logs, callback_list)
                 if self.stop_training:
                     break
         except KeyboardInterrupt:
-            print(
-                f"\nTraining interrupted (Ctrl-C) after {len(history.epoch)} completed "
-                "epoch(s); the model keeps its current weights and `history` holds the "
-                "completed epochs.", file=sys.stderr)
-        callback_list.on_train_end(epoch_logs)
+            self._report_interrupt(history)
+        self._end_fit(history, epoch_logs, callback_list)
         return history
+
+    def _start_fit(self, callbacks: list | None, verbose: int, epochs: int, steps: int | None,
+                   initial_epoch: int) -> tuple:
+        """Set up a fit's History, progress bar and callbacks, and begin training.
+
+        Returns:
+            ``(callback_list, history, progbar or None, whether user callbacks want each
+            batch's logs, initial_epoch)``; the initial epoch may come from BackupAndRestore.
+
+        """
+        history = History()
+        user = list(callbacks or [])
+        progbar = ProgbarLogger() if verbose else None
+        callback_list = CallbackList(
+            user + ([progbar] if progbar else []) + [history], model=self,
+            params={"verbose": verbose, "epochs": epochs, "steps": steps, "mode": "train"})
+        batch_hooks = any(overrides(cb, "on_train_batch_end") for cb in user)
+        self.stop_training = False
+        self.history = history
+        callback_list.on_train_begin()
+        if getattr(self, "_initial_epoch", None) is not None:  # set by BackupAndRestore
+            initial_epoch, self._initial_epoch = self._initial_epoch, None
+        return callback_list, history, progbar, batch_hooks, initial_epoch
+
+    def _end_epoch(self, epoch: int, epoch_logs: dict, callback_list: Any) -> None:
+        """The per-epoch checks, then the callbacks' ``on_epoch_end``."""
+        diagnostics.check_epoch(self, epoch, epoch_logs)
+        callback_list.on_epoch_end(epoch, epoch_logs)
+
+    def _end_fit(self, history: History, epoch_logs: dict, callback_list: Any) -> None:
+        """Finish a fit: the optimizer's final values (EMA), then ``on_train_end``."""
+        if history.epoch and hasattr(self.optimizer, "finalize_variable_values"):
+            self.optimizer.finalize_variable_values(self.trainable_variables)
+        callback_list.on_train_end(epoch_logs)
+
+    @staticmethod
+    def _report_interrupt(history: History) -> None:
+        print(
+            f"\nTraining interrupted (Ctrl-C) after {len(history.epoch)} completed "
+            "epoch(s); the model keeps its current weights and `history` holds the "
+            "completed epochs.", file=sys.stderr)
+
+    def _step_callbacks(self, callbacks: list | None, verbose: int, steps: int | None,
+                        mode: str) -> CallbackList:
+        """The callbacks (and progress bar) of an ``evaluate`` or ``predict`` call."""
+        cbs = list(callbacks or []) + ([ProgbarLogger()] if verbose else [])
+        return CallbackList(cbs, model=self, params={
+            "verbose": verbose, "epochs": 1, "steps": steps, "mode": mode})
 
     def _unpack_validation(self, validation_data: Any) -> tuple:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
@@ -352,16 +415,21 @@ class Trainer:
     # -- evaluate ------------------------------------------------------------------------
     def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
                            batch_size: int, callback_list: Any = None) -> dict:
+        n = xs[0].shape[0]
+        slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
+                  for step in range(max(-(-n // batch_size), 1)))
+        return self._evaluate_batches(
+            ((self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys], [a[sl] for a in sws])
+             for sl in slices), callback_list)
+
+    def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
+        """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
         if self._compiled_loss is not None:
             self.reset_metrics()
-        n = xs[0].shape[0]
-        steps = max(-(-n // batch_size), 1)
-        for step in range(steps):
-            sl = slice(step * batch_size, min((step + 1) * batch_size, n))
+        for step, (xb, ys, sws) in enumerate(batches):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            self._test_batch(self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys],
-                             [a[sl] for a in sws])
+            self._test_batch(xb, ys, sws)
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, self._logs())
         return self._logs()
@@ -375,14 +443,16 @@ class Trainer:
         self._require_compiled("evaluate")
         batch_size = _check_batch_size(batch_size)
         verbose = _resolve_verbose(verbose)
+        if iterators.is_batch_source(x):
+            return iterators.evaluate(self, x, y, sample_weight=sample_weight, verbose=verbose,
+                                      steps=steps, callbacks=callbacks, return_dict=return_dict)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
         if not ys:
             raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
         self._ensure_built(xs, kind)
+        diagnostics.check_data(self, x, xs, ys)
         n_steps = max(-(-xs[0].shape[0] // batch_size), 1)
-        cbs = list(callbacks or []) + ([ProgbarLogger()] if verbose else [])
-        callback_list = CallbackList(cbs, model=self, params={
-            "verbose": verbose, "epochs": 1, "steps": n_steps, "mode": "test"})
+        callback_list = self._step_callbacks(callbacks, verbose, n_steps, "test")
         callback_list.on_test_begin()
         logs = self._evaluate_prepared(xs, kind, ys, sws, batch_size, callback_list)
         callback_list.on_test_end(logs)
@@ -404,13 +474,14 @@ class Trainer:
             )
         batch_size = _check_batch_size(batch_size)
         verbose = _resolve_verbose(verbose)
+        if iterators.is_batch_source(x):
+            return iterators.predict(self, x, verbose=verbose, steps=steps, callbacks=callbacks)
         xs, kind, _, _ = self._prepare(x)
         self._ensure_built(xs, kind)
+        diagnostics.check_data(self, x, xs, [])
         n = xs[0].shape[0]
         n_steps = max(-(-n // batch_size), 1)
-        cbs = list(callbacks or []) + ([ProgbarLogger()] if verbose else [])
-        callback_list = CallbackList(cbs, model=self, params={
-            "verbose": verbose, "epochs": 1, "steps": n_steps, "mode": "predict"})
+        callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
         callback_list.on_predict_begin()
         if not callbacks and kind != "list" and len(xs) == 1:
             out = predict_dense(self, xs[0], batch_size,
@@ -418,14 +489,19 @@ class Trainer:
             if out is not None:
                 callback_list.on_predict_end()
                 return out
-        chunks: list = []
-        for step in range(n_steps):
-            sl = slice(step * batch_size, min((step + 1) * batch_size, n))
-            callback_list.on_predict_batch_begin(step)
-            out = self(self._pack([a[sl] for a in xs], kind), training=False)
-            chunks.append(_values(out))
-            callback_list.on_predict_batch_end(step, {"outputs": chunks[-1]})
+        out = self._predict_batches(
+            (self._pack([a[slice(step * batch_size, min((step + 1) * batch_size, n))] for a in xs],
+                        kind) for step in range(n_steps)), callback_list)
         callback_list.on_predict_end()
+        return out
+
+    def _predict_batches(self, batches: Any, callback_list: Any) -> Any:
+        """The outputs for each input batch, concatenated."""
+        chunks: list = []
+        for step, xb in enumerate(batches):
+            callback_list.on_predict_batch_begin(step)
+            chunks.append(_values(self(xb, training=False)))
+            callback_list.on_predict_batch_end(step, {"outputs": chunks[-1]})
         return _concat(chunks)
 
     def predict_on_batch(self, x: Any) -> Any:
@@ -481,6 +557,12 @@ def _metric_getter(identifier: Any) -> Any:
     if isinstance(identifier, str) and identifier.strip().lower() in ("accuracy", "acc"):
         return None
     return metrics_module.get(identifier)
+
+
+def _log_value(result: Any) -> Any:
+    """A metric result for the logs: a float when it holds one value, else a 1-D array."""
+    value = xp.asarray(getattr(result, "value", result))
+    return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
 
 
 def _values(out: Any) -> Any:

@@ -1,0 +1,214 @@
+"""The ``tensorflow`` stand-in served to Keras scripts: the small part of TensorFlow they touch.
+
+``tf.keras`` (served by the finder), ``tf.random.set_seed``, ``tf.constant`` /
+``tf.convert_to_tensor``, ``tf.Variable``, ``tf.GradientTape``, ``tf.function`` (runs the
+function as is), the dtype names, ``tf.config`` device listing, a few ``tf.math`` functions
+used in custom training loops, and ``tf.get_logger``. Anything else fails with a message saying
+that this part of TensorFlow is not provided.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from keraslite import __version__ as _keraslite_version
+from keraslite import activations, ops
+from keraslite.autodiff import GradientTape as GradientTape
+from keraslite.autodiff import Tensor as Tensor
+from keraslite.autodiff import Variable as _Variable
+from keraslite.backend import floatx, global_rng
+from keraslite.utils import set_random_seed
+
+__version__ = f"2.16.0+keraslite.{_keraslite_version}"
+
+_PROVIDED = ("tf.keras, tf.random.set_seed, tf.constant, tf.convert_to_tensor, tf.Variable, "
+             "tf.GradientTape, tf.function, dtypes, tf.config device listing, a few tf.math "
+             "and tf.nn functions")
+
+
+class Namespace:
+    """A ``tf.<name>`` namespace whose missing attributes fail with a clear message."""
+
+    def __init__(self, path: str, **members: Any) -> None:
+        self.__dict__.update(members)
+        self.__dict__["_path"] = path
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"`{self._path}.{name}` is not provided by keraslite's TensorFlow stand-in, which "
+            f"serves only what Keras scripts use ({_PROVIDED}). Install TensorFlow for the "
+            "rest, or use keras.ops for math."
+        )
+
+    def __repr__(self) -> str:
+        return f"<keraslite stand-in for {self._path}>"
+
+
+# -- dtypes ---------------------------------------------------------------------------------
+float16 = half = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = double = np.dtype("float64")
+int8, int16, int32, int64 = (np.dtype(f"int{b}") for b in (8, 16, 32, 64))
+uint8, uint16 = np.dtype("uint8"), np.dtype("uint16")
+bool = np.dtype("bool")  # noqa: A001 - TensorFlow's name
+
+
+def as_dtype(dtype: Any) -> np.dtype:
+    """The dtype for a name or dtype (``tf.as_dtype("float32")``)."""
+    return np.dtype(dtype)
+
+
+dtypes = Namespace("tf.dtypes", float16=float16, float32=float32, float64=float64, int8=int8,
+                   int16=int16, int32=int32, int64=int64, uint8=uint8, uint16=uint16,
+                   bool=bool, as_dtype=as_dtype)
+
+
+# -- tensors --------------------------------------------------------------------------------
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
+    """A tensor holding ``value`` (broadcast to ``shape`` if given)."""
+    array = np.asarray(value)
+    if shape is not None:
+        array = np.broadcast_to(array, tuple(shape)).copy()
+    return ops.convert_to_tensor(array if dtype is not None or array.dtype.kind != "f"
+                                 else array.astype(floatx()), dtype=dtype)
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
+                      name: str | None = None) -> Tensor:
+    """``value`` as a tensor (Python floats become float32)."""
+    return ops.convert_to_tensor(value, dtype=dtype or dtype_hint)
+
+
+class Variable(_Variable):
+    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``."""
+
+    def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
+                 dtype: Any = None, **kwargs: Any) -> None:
+        value = np.asarray(initial_value.value if isinstance(initial_value, Tensor)
+                           else initial_value)
+        if dtype is None and value.dtype.kind == "f":
+            dtype = floatx()
+        super().__init__(value, dtype=dtype, trainable=trainable, name=name or "Variable")
+
+
+def function(func: Callable | None = None, **kwargs: Any) -> Any:
+    """``@tf.function``: keraslite runs the function as it is (there is no graph to trace)."""
+    if func is None:
+        return lambda f: f
+    return func
+
+
+def _reducer(fn: Callable) -> Callable:
+    def reduce(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+               name: str | None = None) -> Tensor:
+        return fn(input_tensor, axis=axis, keepdims=keepdims)
+
+    return reduce
+
+
+reduce_sum = _reducer(ops.sum)
+reduce_mean = _reducer(ops.mean)
+reduce_max = _reducer(ops.max)
+reduce_min = _reducer(ops.min)
+add, subtract, multiply, divide = ops.add, ops.subtract, ops.multiply, ops.divide
+square, sqrt, exp, log, abs = ops.square, ops.sqrt, ops.exp, ops.log, ops.abs  # noqa: A001
+matmul, reshape, cast, maximum, minimum = ops.matmul, ops.reshape, ops.cast, ops.maximum, \
+    ops.minimum
+zeros, ones, zeros_like, ones_like = ops.zeros, ops.ones, ops.zeros_like, ops.ones_like
+concat = ops.concatenate
+stack, transpose, clip_by_value, where = ops.stack, ops.transpose, ops.clip, ops.where
+
+
+def argmax(input: Any, axis: int = 0, output_type: Any = None) -> Tensor:  # noqa: A002
+    """Index of the maximum along ``axis`` (TensorFlow's default axis is 0)."""
+    return ops.argmax(input, axis=axis)
+
+
+math = Namespace(
+    "tf.math", reduce_sum=reduce_sum, reduce_mean=reduce_mean, reduce_max=reduce_max,
+    reduce_min=reduce_min, add=add, subtract=subtract, multiply=multiply, divide=divide,
+    square=square, sqrt=sqrt, exp=exp, log=log, abs=abs, maximum=maximum, minimum=minimum,
+    argmax=argmax, sigmoid=ops.sigmoid, tanh=ops.tanh,
+)
+nn = Namespace("tf.nn", relu=activations.relu, sigmoid=activations.sigmoid,
+               softmax=activations.softmax, tanh=activations.tanh)
+
+
+# -- random ---------------------------------------------------------------------------------
+def _normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
+            seed: int | None = None, name: str | None = None) -> Tensor:
+    rng = global_rng() if seed is None else np.random.default_rng(seed)
+    return Tensor(rng.normal(mean, stddev, size=tuple(shape)).astype(dtype or floatx()))
+
+
+def _uniform(shape: Any, minval: float = 0.0, maxval: float | None = None, dtype: Any = None,
+             seed: int | None = None, name: str | None = None) -> Tensor:
+    rng = global_rng() if seed is None else np.random.default_rng(seed)
+    high = 1.0 if maxval is None else maxval
+    return Tensor(rng.uniform(minval, high, size=tuple(shape)).astype(dtype or floatx()))
+
+
+def _set_seed(seed: int) -> None:
+    """``tf.random.set_seed``: seeds keraslite's generator (and Python's and NumPy's)."""
+    set_random_seed(int(seed))
+
+
+random = Namespace("tf.random", set_seed=_set_seed, normal=_normal, uniform=_uniform)
+
+
+# -- devices --------------------------------------------------------------------------------
+class PhysicalDevice(NamedTuple):
+    """A device as ``tf.config.list_physical_devices`` describes it."""
+
+    name: str
+    device_type: str
+
+
+_CPU = PhysicalDevice("/physical_device:CPU:0", "CPU")
+
+
+def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice]:
+    """The devices keraslite computes on: one CPU (no GPU is ever listed)."""
+    return [_CPU] if device_type in (None, "CPU") else []
+
+
+def list_logical_devices(device_type: str | None = None) -> list[PhysicalDevice]:
+    """As :func:`list_physical_devices`, with logical device names."""
+    return [PhysicalDevice("/device:CPU:0", "CPU")] if device_type in (None, "CPU") else []
+
+
+def _no_op(*args: Any, **kwargs: Any) -> None:
+    """Accepted for compatibility; keraslite has nothing to configure."""
+
+
+experimental = Namespace(
+    "tf.config.experimental", list_physical_devices=list_physical_devices,
+    list_logical_devices=list_logical_devices, set_memory_growth=_no_op,
+    get_memory_growth=lambda device: False, set_visible_devices=_no_op,
+)
+config = Namespace(
+    "tf.config", list_physical_devices=list_physical_devices,
+    list_logical_devices=list_logical_devices, get_visible_devices=list_physical_devices,
+    set_visible_devices=_no_op, run_functions_eagerly=_no_op, experimental=experimental,
+    threading=Namespace("tf.config.threading", set_inter_op_parallelism_threads=_no_op,
+                        set_intra_op_parallelism_threads=_no_op),
+)
+test = Namespace("tf.test", is_gpu_available=lambda *a, **k: False,
+                 is_built_with_cuda=lambda: False, gpu_device_name=lambda: "")
+autograph = Namespace("tf.autograph", set_verbosity=_no_op)
+
+
+def get_logger() -> logging.Logger:
+    """The ``"tensorflow"`` logger (scripts call ``tf.get_logger().setLevel("ERROR")``)."""
+    return logging.getLogger("tensorflow")
+
+
+def executing_eagerly() -> bool:
+    """Always True: keraslite runs every operation eagerly."""
+    return True

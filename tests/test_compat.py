@@ -1,0 +1,231 @@
+"""Unchanged Keras scripts: the served import names, the TensorFlow stand-in, `keraslite run`."""
+
+import importlib
+import json
+import subprocess
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import keraslite
+from keraslite import KerasliteDeprecationWarning, KerasliteWarning
+from keraslite.compat import finder, uninstall_as_keras
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "keras_scripts").glob("*.py"))
+NOTES = {  # the Keras 2 examples, and the deprecation notes each must show
+    "keras2_spellings.py": ["keras.utils.np_utils", "input_shape=(4,)", "learning_rate",
+                            "stray spaces", "keras.backend.sum"],
+    "tensorflow_python_keras.py": ["tensorflow.python.keras"],
+}
+# `keraslite run` in a subprocess, with keraslite's warnings as errors (deprecation notes shown
+# instead for the Keras 2 examples); -W cannot name keraslite's categories at start-up.
+BOOT = ("import sys, warnings, keraslite; from keraslite.__main__ import main; "
+        "warnings.simplefilter('error', keraslite.KerasliteWarning); "
+        "sys.argv[1:2] == ['--notes'] and (sys.argv.pop(1), warnings.simplefilter("
+        "'always', keraslite.KerasliteDeprecationWarning)); sys.exit(main(sys.argv[1:]))")
+
+
+@pytest.fixture
+def served():
+    saved = {k: v for k, v in sys.modules.items() if k.partition(".")[0] in finder.SERVED}
+    keraslite.install_as_keras()
+    yield
+    uninstall_as_keras()
+    sys.modules.update(saved)
+
+
+def test_every_import_style_serves_keraslite(served):
+    import keras
+    import tensorflow as tf
+    import tf_keras
+    from keras import layers
+    from keras.models import Sequential
+    from keras.src.layers.core.dense import Dense as PrivateDense
+    from tensorflow import keras as tf_keras_module
+    from tensorflow.keras.layers import Dense, Input
+    from tensorflow.keras.optimizers import Adam
+
+    assert Dense is layers.Dense is PrivateDense is keraslite.layers.Dense
+    assert tf.keras.layers.Dense is tf_keras.layers.Dense is tf_keras_module.layers.Dense
+    assert Sequential is keraslite.Sequential and Adam is keraslite.optimizers.Adam
+    assert Input is keraslite.Input and keras.Model is keraslite.Model
+    assert keras.__version__.startswith("3.") and tf.__version__.startswith("2.")
+    assert "served by keraslite" in repr(keras)
+    namespace = {}
+    exec("from keras.layers import *", namespace)
+    assert namespace["Dense"] is keraslite.layers.Dense
+
+
+def test_keras2_module_paths_give_a_note(served):
+    with pytest.warns(KerasliteDeprecationWarning, match="keras.utils.np_utils.*keras.utils"):
+        from keras.utils.np_utils import to_categorical
+    assert to_categorical is keraslite.utils.to_categorical
+    with pytest.warns(KerasliteDeprecationWarning, match="private copy of Keras 2"):
+        from tensorflow.python.keras import layers
+    assert layers.Dense is keraslite.layers.Dense
+    with pytest.warns(KerasliteDeprecationWarning, match="keras.preprocessing"):
+        importlib.import_module("keras.preprocessing")
+    with pytest.warns(KerasliteDeprecationWarning, match="use keras.optimizers"):
+        from tensorflow.keras.optimizers.legacy import Adam
+    assert Adam is keraslite.optimizers.Adam
+
+
+def test_missing_parts_fail_with_a_clear_message(served):
+    import keras
+    import tensorflow as tf
+
+    with pytest.raises(ModuleNotFoundError, match="`keras.applications` is not provided"):
+        importlib.import_module("keras.applications")
+    with pytest.raises(ModuleNotFoundError, match="`keras.datasets.mnist` is not provided"):
+        importlib.import_module("keras.datasets.mnist")
+    with pytest.raises(ModuleNotFoundError, match="TensorFlow stand-in"):
+        importlib.import_module("tensorflow.compat.v1")
+    with pytest.raises(AttributeError, match="`keras.layers.NoSuchLayer` is not provided"):
+        keras.layers.NoSuchLayer  # noqa: B018
+    with pytest.raises(ImportError, match="cannot import name 'NoSuchLayer'"):
+        exec("from keras.layers import NoSuchLayer", {})
+    with pytest.raises(ModuleNotFoundError, match="`keras.layers.nosuch` is not provided"):
+        importlib.import_module("keras.layers.nosuch")
+    with pytest.raises(TypeError, match="is a module, not a function"):
+        importlib.import_module("keras.src.utils.no_such_function")()
+    with pytest.raises(AttributeError, match="`tf.nn.conv2d` is not provided.*keras.ops"):
+        tf.nn.conv2d  # noqa: B018
+    with pytest.raises(AttributeError, match="`tensorflow.data` is not provided"):
+        tf.data  # noqa: B018
+    assert not hasattr(tf, "data")
+
+
+def test_tensorflow_standin(served):
+    import keras
+    import tensorflow as tf
+
+    tf.random.set_seed(3)
+    a = keras.layers.Dense(2)(np.ones((1, 3))).numpy()
+    tf.random.set_seed(3)
+    keraslite.utils.clear_session()
+    np.testing.assert_array_equal(keras.layers.Dense(2)(np.ones((1, 3))).numpy(), a)
+    assert tf.constant([1.0, 2.0]).dtype == tf.float32 == np.float32
+    assert tf.constant(1, shape=(2, 2)).shape == (2, 2)
+    assert tf.convert_to_tensor([[1.0]], dtype=tf.float64).dtype == np.float64
+    assert tf.config.list_physical_devices("GPU") == [] == tf.config.experimental.list_physical_devices("GPU")  # noqa: E501
+    assert tf.config.list_physical_devices()[0].device_type == "CPU"
+    tf.config.experimental.set_memory_growth(None, True)
+    assert keras.Input(shape=(3,), dtype=tf.float64).dtype == "float64"
+    v = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.square(v * 2.0))
+    assert float(tape.gradient(y, v)) == pytest.approx(24.0)
+    assert tf.function(lambda t: t + 1)(1) == 2
+
+
+def test_backend_is_keras_backend_not_keraslites(served):
+    from keras import backend as K
+    from tensorflow.keras import backend as K2
+
+    assert K.epsilon is K2.epsilon and K is not keraslite.backend
+    assert K.epsilon() == keraslite.config.epsilon() and K.backend() == "numpy"
+    keraslite.compat.backend._NOTED.clear()
+    with pytest.warns(KerasliteDeprecationWarning, match="keras.ops.mean"):
+        assert float(K.mean(np.array([1.0, 3.0]))) == 2.0
+    assert float(K.mean(np.array([1.0]))) == 1.0  # noted once per function
+
+
+def test_install_warns_if_real_keras_was_imported(monkeypatch):
+    monkeypatch.setitem(sys.modules, "keras", types.ModuleType("keras"))
+    try:
+        with pytest.warns(KerasliteWarning, match="already imported"):
+            keraslite.install_as_keras()
+    finally:
+        uninstall_as_keras()
+
+
+def test_uninstall_forgets_the_served_modules(served):
+    importlib.import_module("keras.layers")
+    uninstall_as_keras()
+    assert not finder.is_installed()
+    assert not any(isinstance(m, finder.AliasModule) for m in sys.modules.values())
+
+
+# -- subprocesses ------------------------------------------------------------------------
+def _run(*args, cwd=None):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=60)
+
+
+SCRIPT = """
+    import json, sys
+    if sys.argv[1:2] == ["fail"]:
+        def inner():
+            raise RuntimeError("boom")
+        inner()
+    import keras, helper
+    print(json.dumps({"argv": sys.argv, "name": __name__, "file": __file__,
+                      "path0": sys.path[0], "helper": helper.VALUE,
+                      "dense": keras.layers.Dense.__module__}))
+    sys.exit(int(sys.argv[1]) if sys.argv[1:2] and sys.argv[1].isdigit() else 0)
+"""
+
+
+def test_run_behaves_like_python(tmp_path):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    script = folder / "train.py"
+    script.write_text(textwrap.dedent(SCRIPT))
+    (folder / "helper.py").write_text("VALUE = 42\n")
+    done = _run("-m", "keraslite", "run", "course/train.py", "3", "--lr", "0.1", cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    info = json.loads(done.stdout)
+    assert info["argv"] == ["course/train.py", "3", "--lr", "0.1"]
+    assert info["name"] == "__main__" and info["file"] == str(script)
+    assert info["path0"] == str(folder) and info["helper"] == 42
+    assert info["dense"].startswith("keraslite.")
+    failed = _run("-m", "keraslite", "run", str(script), "fail", cwd=tmp_path)
+    assert failed.returncode == 1
+    lines = failed.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "RuntimeError: boom"
+    assert f'File "{script}", line 6, in <module>' in failed.stderr
+    assert "keraslite" not in failed.stderr  # no frames of the runner
+    missing = _run("-m", "keraslite", "run", "nope.py", cwd=tmp_path)
+    assert missing.returncode == 2 and "can't open file" in missing.stderr
+
+
+def test_served_names_do_not_leak_outside_the_process():
+    done = _run("-c", "import importlib.util as u, keraslite; "
+                      "print(u.find_spec('keras') is None, u.find_spec('tensorflow') is None)")
+    real = [importlib.util.find_spec(name) is None for name in ("keras", "tensorflow")]
+    assert done.stdout.split() == [str(r) for r in real]
+
+
+@pytest.fixture(scope="module")
+def example_runs():
+    """Start every example at once (they are independent), so the tests only wait."""
+    runs = {}
+    for path in EXAMPLES:
+        if path.name == "titanic_course.py" and importlib.util.find_spec("pandas") is None:
+            continue
+        flag = ["--notes"] if path.name in NOTES else []
+        runs[path.name] = subprocess.Popen(
+            [sys.executable, "-c", BOOT, *flag, "run", str(path)], cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    yield runs
+    for process in runs.values():
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.parametrize("name", [p.name for p in EXAMPLES])
+def test_example_runs_through_keraslite_run(example_runs, name):
+    if name not in example_runs:
+        pytest.skip("needs pandas")
+    out, err = example_runs[name].communicate(timeout=120)
+    assert example_runs[name].returncode == 0, f"{name} failed:\n{err}"
+    assert out.strip()
+    for note in NOTES.get(name, []):
+        assert note in err, f"{name}: missing the deprecation note about {note}:\n{err}"
+    if name not in NOTES:
+        assert "Warning" not in err, err
