@@ -15,18 +15,19 @@ from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
 from keraslite import optimizers as optimizers_module
 from keraslite.autodiff import backward, recording
-from keraslite.backend import floatx, global_rng, xp
+from keraslite.backend import global_rng, xp
 from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
 from keraslite.metrics import Mean
 from keraslite.training import data as data_module
 from keraslite.training import iterators
 from keraslite.training.compile import CompiledLoss, CompiledMetrics
-from keraslite.training.fast import predict_dense
+from keraslite.training.inference import Inference
+from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
 from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
 
 
-class Trainer:
+class Trainer(InputHandling, Inference):
     """Training methods mixed into :class:`~keraslite.Model`."""
 
     def __init__(self) -> None:
@@ -124,76 +125,6 @@ class Trainer:
             m.reset_state()
 
     # -- data ----------------------------------------------------------------------------
-    def _input_names(self) -> list[str] | None:
-        names = getattr(self, "input_names", None)
-        return list(names) if names else None
-
-    def _prepare(self, x: Any, y: Any = None, sample_weight: Any = None,
-                 argument: str = "x") -> tuple[list, str, list, list]:
-        xs, x_kind = data_module.flatten_data(x, argument, self._input_names(), None)
-        xs = [a.astype(floatx()) if a.dtype.kind == "f" and a.dtype != floatx() else a
-              for a in xs]
-        xs = [a.astype(floatx()) if a.dtype.kind in "biu" and not self._wants_ints(i) else a
-              for i, a in enumerate(xs)]
-        ys, _ = data_module.flatten_data(y, "y", self._output_names_if_dict(y), None)
-        ys = [a.astype(floatx()) if a.dtype.kind == "b" else a for a in ys]
-        sws, _ = data_module.flatten_data(sample_weight, "sample_weight", None, floatx())
-        named = [(argument if len(xs) == 1 else f"{argument}[{i}]", a) for i, a in enumerate(xs)]
-        named += [("y" if len(ys) == 1 else f"y[{i}]", a) for i, a in enumerate(ys)]
-        named += [("sample_weight", a) for a in sws]
-        if not xs:
-            raise ValueError(f"No data was given: `{argument}` is None. Received: {argument}=None")
-        data_module.check_lengths(named)
-        self._check_features(xs, x)
-        return xs, x_kind, ys, sws
-
-    def _wants_ints(self, index: int) -> bool:
-        inputs = getattr(self, "inputs", None)
-        if inputs and index < len(inputs):
-            return xp.dtype(inputs[index].dtype).kind in "iu"
-        return False
-
-    def _output_names_if_dict(self, y: Any) -> list[str] | None:
-        return self._output_names() if isinstance(y, dict) else None
-
-    def _check_features(self, xs: list, original: Any) -> None:
-        inputs = getattr(self, "inputs", None)
-        if not self.built or not inputs:
-            return
-        if len(xs) != len(inputs):
-            raise ValueError(
-                f"Model '{self.name}' has {len(inputs)} input(s), but `x` holds {len(xs)} "
-                f"array(s). Received: {len(xs)} input arrays"
-            )
-        for i, (a, t) in enumerate(zip(xs, inputs)):
-            want = tuple(t.shape[1:])
-            got = tuple(a.shape[1:])
-            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
-                columns = data_module.frame_columns(original if len(xs) == 1 else None)
-                hint = f" The DataFrame's columns are {columns}." if columns else ""
-                diagnostics.check_input_shape(want, a.shape)
-                raise ValueError(
-                    f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
-                    f"shape {t.shape}), but the data has samples of shape {got} (full shape "
-                    f"{a.shape}).{hint} Make the Input shape match the number of features, e.g."
-                    f" keras.Input(shape={got}). Received: x.shape={a.shape}"
-                )
-
-    def _pack(self, arrays: list, kind: str) -> Any:
-        if kind == "single" and len(arrays) == 1:
-            return arrays[0]
-        if kind == "dict":
-            names = self._input_names()
-            if names:
-                return dict(zip(names, arrays))
-        return list(arrays)
-
-    def _ensure_built(self, xs: list, kind: str) -> None:
-        if not self.built:
-            self(self._pack([a[:1] for a in xs], kind), training=False)
-            self._check_features(xs, None)
-
-    # -- one step ------------------------------------------------------------------------
     def _forward_loss(self, xb: Any, ys: list, sws: list, training: bool) -> tuple:
         pred = self(xb, training=training)
         preds = list(pred) if isinstance(pred, (list, tuple)) else (
@@ -280,8 +211,8 @@ class Trainer:
 
         """
         self._require_compiled("fit")
-        batch_size = _check_batch_size(batch_size)
-        verbose = _resolve_verbose(verbose)
+        batch_size = check_batch_size(batch_size)
+        verbose = resolve_verbose(verbose)
         if iterators.is_batch_source(x) or iterators.is_batch_source(validation_data):
             return iterators.fit(
                 self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
@@ -412,104 +343,6 @@ class Trainer:
         xs, kind, ys, sws = self._prepare(vx, vy, vsw, argument="validation_data[0]")
         return xs, kind, ys, sws
 
-    # -- evaluate ------------------------------------------------------------------------
-    def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
-                           batch_size: int, callback_list: Any = None) -> dict:
-        n = xs[0].shape[0]
-        slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
-                  for step in range(max(-(-n // batch_size), 1)))
-        return self._evaluate_batches(
-            ((self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys], [a[sl] for a in sws])
-             for sl in slices), callback_list)
-
-    def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
-        """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
-        if self._compiled_loss is not None:
-            self.reset_metrics()
-        for step, (xb, ys, sws) in enumerate(batches):
-            if callback_list is not None:
-                callback_list.on_test_batch_begin(step)
-            self._test_batch(xb, ys, sws)
-            if callback_list is not None:
-                callback_list.on_test_batch_end(step, self._logs())
-        return self._logs()
-
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
-                 verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
-                 callbacks: list | None = None, return_dict: bool = False, **kwargs: Any) -> Any:
-        """Return the loss and metrics on the given data (``[loss, metric, ...]``, or a
-        float when there is only the loss, or a dict with ``return_dict=True``).
-        """
-        self._require_compiled("evaluate")
-        batch_size = _check_batch_size(batch_size)
-        verbose = _resolve_verbose(verbose)
-        if iterators.is_batch_source(x):
-            return iterators.evaluate(self, x, y, sample_weight=sample_weight, verbose=verbose,
-                                      steps=steps, callbacks=callbacks, return_dict=return_dict)
-        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
-        if not ys:
-            raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
-        self._ensure_built(xs, kind)
-        diagnostics.check_data(self, x, xs, ys)
-        n_steps = max(-(-xs[0].shape[0] // batch_size), 1)
-        callback_list = self._step_callbacks(callbacks, verbose, n_steps, "test")
-        callback_list.on_test_begin()
-        logs = self._evaluate_prepared(xs, kind, ys, sws, batch_size, callback_list)
-        callback_list.on_test_end(logs)
-        return logs if return_dict else self._ordered(logs)
-
-    def _ordered(self, logs: dict) -> Any:
-        """Results in ``metrics_names`` order; a bare float when only the loss is tracked."""
-        values = [logs[m.name] for m in self.metrics]
-        return values[0] if len(values) == 1 else values
-
-    # -- predict -------------------------------------------------------------------------
-    def predict(self, x: Any = None, batch_size: int | None = None, verbose: Any = "auto",
-                steps: int | None = None, callbacks: list | None = None) -> Any:
-        """Return the model's outputs for ``x``, computed in batches (no gradients)."""
-        if x is None:
-            raise ValueError(
-                "`predict()` needs data: pass the inputs to predict on, e.g. "
-                "model.predict(x_test). Received: x=None"
-            )
-        batch_size = _check_batch_size(batch_size)
-        verbose = _resolve_verbose(verbose)
-        if iterators.is_batch_source(x):
-            return iterators.predict(self, x, verbose=verbose, steps=steps, callbacks=callbacks)
-        xs, kind, _, _ = self._prepare(x)
-        self._ensure_built(xs, kind)
-        diagnostics.check_data(self, x, xs, [])
-        n = xs[0].shape[0]
-        n_steps = max(-(-n // batch_size), 1)
-        callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
-        callback_list.on_predict_begin()
-        if not callbacks and kind != "list" and len(xs) == 1:
-            out = predict_dense(self, xs[0], batch_size,
-                                lambda step: callback_list.on_predict_batch_end(step, None))
-            if out is not None:
-                callback_list.on_predict_end()
-                return out
-        out = self._predict_batches(
-            (self._pack([a[slice(step * batch_size, min((step + 1) * batch_size, n))] for a in xs],
-                        kind) for step in range(n_steps)), callback_list)
-        callback_list.on_predict_end()
-        return out
-
-    def _predict_batches(self, batches: Any, callback_list: Any) -> Any:
-        """The outputs for each input batch, concatenated."""
-        chunks: list = []
-        for step, xb in enumerate(batches):
-            callback_list.on_predict_batch_begin(step)
-            chunks.append(_values(self(xb, training=False)))
-            callback_list.on_predict_batch_end(step, {"outputs": chunks[-1]})
-        return _concat(chunks)
-
-    def predict_on_batch(self, x: Any) -> Any:
-        """The model's outputs for one batch ``x``."""
-        xs, kind, _, _ = self._prepare(x)
-        self._ensure_built(xs, kind)
-        return _values(self(self._pack(xs, kind), training=False))
-
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                        class_weight: dict | None = None, return_dict: bool = False) -> Any:
         """Run one gradient step on one batch; return the loss and metrics of that batch
@@ -524,18 +357,6 @@ class Trainer:
         if self._compiled_loss is not None:
             self.reset_metrics()
         self._train_batch(self._pack(xs, kind), ys, sws)
-        logs = self._logs()
-        return logs if return_dict else self._ordered(logs)
-
-    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
-                      return_dict: bool = False) -> Any:
-        """The loss and metrics of the model on one batch, without updating it."""
-        self._require_compiled("test_on_batch")
-        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
-        self._ensure_built(xs, kind)
-        if self._compiled_loss is not None:
-            self.reset_metrics()
-        self._test_batch(self._pack(xs, kind), ys, sws)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
 
@@ -563,43 +384,3 @@ def _log_value(result: Any) -> Any:
     """A metric result for the logs: a float when it holds one value, else a 1-D array."""
     value = xp.asarray(getattr(result, "value", result))
     return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
-
-
-def _values(out: Any) -> Any:
-    if isinstance(out, (list, tuple)):
-        return [o.value for o in out]
-    if isinstance(out, dict):
-        return {k: v.value for k, v in out.items()}
-    return out.value
-
-
-def _concat(chunks: list) -> Any:
-    first = chunks[0]
-    if isinstance(first, list):
-        return [xp.concatenate([c[i] for c in chunks]) for i in range(len(first))]
-    if isinstance(first, dict):
-        return {k: xp.concatenate([c[k] for c in chunks]) for k in first}
-    return xp.concatenate(chunks) if len(chunks) > 1 else first
-
-
-def _check_batch_size(batch_size: Any) -> int:
-    if batch_size is None:
-        return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, xp.integer)) \
-            or batch_size < 1:
-        raise ValueError(
-            "`batch_size` must be a positive integer (samples per step). "
-            f"Received: batch_size={batch_size!r}"
-        )
-    return int(batch_size)
-
-
-def _resolve_verbose(verbose: Any) -> int:
-    if verbose == "auto":
-        return 1
-    if verbose not in (0, 1, 2):
-        raise ValueError(
-            f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
-        )
-    return int(verbose)
-

@@ -1,0 +1,142 @@
+"""``evaluate``, ``predict`` and ``test_on_batch``: running a model without training it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite import diagnostics
+from keraslite.backend import xp
+from keraslite.training import iterators
+from keraslite.training.fast import predict_dense
+from keraslite.training.inputs import check_batch_size, resolve_verbose
+
+
+class Inference:
+    """Evaluation and prediction methods mixed into the Trainer."""
+
+    # -- evaluate ------------------------------------------------------------------------
+    def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
+                           batch_size: int, callback_list: Any = None) -> dict:
+        n = xs[0].shape[0]
+        slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
+                  for step in range(max(-(-n // batch_size), 1)))
+        return self._evaluate_batches(
+            ((self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys], [a[sl] for a in sws])
+             for sl in slices), callback_list)
+
+    def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
+        """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
+        if self._compiled_loss is not None:
+            self.reset_metrics()
+        for step, (xb, ys, sws) in enumerate(batches):
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
+            self._test_batch(xb, ys, sws)
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step, self._logs())
+        return self._logs()
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
+                 callbacks: list | None = None, return_dict: bool = False, **kwargs: Any) -> Any:
+        """Return the loss and metrics on the given data (``[loss, metric, ...]``, or a
+        float when there is only the loss, or a dict with ``return_dict=True``).
+        """
+        self._require_compiled("evaluate")
+        batch_size = check_batch_size(batch_size)
+        verbose = resolve_verbose(verbose)
+        if iterators.is_batch_source(x):
+            return iterators.evaluate(self, x, y, sample_weight=sample_weight, verbose=verbose,
+                                      steps=steps, callbacks=callbacks, return_dict=return_dict)
+        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        if not ys:
+            raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
+        self._ensure_built(xs, kind)
+        diagnostics.check_data(self, x, xs, ys)
+        n_steps = max(-(-xs[0].shape[0] // batch_size), 1)
+        callback_list = self._step_callbacks(callbacks, verbose, n_steps, "test")
+        callback_list.on_test_begin()
+        logs = self._evaluate_prepared(xs, kind, ys, sws, batch_size, callback_list)
+        callback_list.on_test_end(logs)
+        return logs if return_dict else self._ordered(logs)
+
+    def _ordered(self, logs: dict) -> Any:
+        """Results in ``metrics_names`` order; a bare float when only the loss is tracked."""
+        values = [logs[m.name] for m in self.metrics]
+        return values[0] if len(values) == 1 else values
+
+    # -- predict -------------------------------------------------------------------------
+    def predict(self, x: Any = None, batch_size: int | None = None, verbose: Any = "auto",
+                steps: int | None = None, callbacks: list | None = None) -> Any:
+        """Return the model's outputs for ``x``, computed in batches (no gradients)."""
+        if x is None:
+            raise ValueError(
+                "`predict()` needs data: pass the inputs to predict on, e.g. "
+                "model.predict(x_test). Received: x=None"
+            )
+        batch_size = check_batch_size(batch_size)
+        verbose = resolve_verbose(verbose)
+        if iterators.is_batch_source(x):
+            return iterators.predict(self, x, verbose=verbose, steps=steps, callbacks=callbacks)
+        xs, kind, _, _ = self._prepare(x)
+        self._ensure_built(xs, kind)
+        diagnostics.check_data(self, x, xs, [])
+        n = xs[0].shape[0]
+        n_steps = max(-(-n // batch_size), 1)
+        callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
+        callback_list.on_predict_begin()
+        if not callbacks and kind != "list" and len(xs) == 1:
+            out = predict_dense(self, xs[0], batch_size,
+                                lambda step: callback_list.on_predict_batch_end(step, None))
+            if out is not None:
+                callback_list.on_predict_end()
+                return out
+        out = self._predict_batches(
+            (self._pack([a[slice(step * batch_size, min((step + 1) * batch_size, n))] for a in xs],
+                        kind) for step in range(n_steps)), callback_list)
+        callback_list.on_predict_end()
+        return out
+
+    def _predict_batches(self, batches: Any, callback_list: Any) -> Any:
+        """The outputs for each input batch, concatenated."""
+        chunks: list = []
+        for step, xb in enumerate(batches):
+            callback_list.on_predict_batch_begin(step)
+            chunks.append(_values(self(xb, training=False)))
+            callback_list.on_predict_batch_end(step, {"outputs": chunks[-1]})
+        return _concat(chunks)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs for one batch ``x``."""
+        xs, kind, _, _ = self._prepare(x)
+        self._ensure_built(xs, kind)
+        return _values(self(self._pack(xs, kind), training=False))
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                      return_dict: bool = False) -> Any:
+        """The loss and metrics of the model on one batch, without updating it."""
+        self._require_compiled("test_on_batch")
+        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        self._ensure_built(xs, kind)
+        if self._compiled_loss is not None:
+            self.reset_metrics()
+        self._test_batch(self._pack(xs, kind), ys, sws)
+        logs = self._logs()
+        return logs if return_dict else self._ordered(logs)
+
+
+def _values(out: Any) -> Any:
+    if isinstance(out, (list, tuple)):
+        return [o.value for o in out]
+    if isinstance(out, dict):
+        return {k: v.value for k, v in out.items()}
+    return out.value
+
+
+def _concat(chunks: list) -> Any:
+    first = chunks[0]
+    if isinstance(first, list):
+        return [xp.concatenate([c[i] for c in chunks]) for i in range(len(first))]
+    if isinstance(first, dict):
+        return {k: xp.concatenate([c[k] for c in chunks]) for k in first}
+    return xp.concatenate(chunks) if len(chunks) > 1 else first

@@ -1,0 +1,111 @@
+"""Turning the user's x, y and sample weights into checked arrays shaped for the model.
+
+Mixed into :class:`~keraslite.training.trainer.Trainer`; the conversions themselves live in
+:mod:`keraslite.training.data`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keraslite import diagnostics
+from keraslite.backend import floatx, xp
+from keraslite.training import data as data_module
+
+
+class InputHandling:
+    """Data preparation for ``fit``, ``evaluate`` and ``predict``."""
+
+    def _input_names(self) -> list[str] | None:
+        names = getattr(self, "input_names", None)
+        return list(names) if names else None
+
+    def _prepare(self, x: Any, y: Any = None, sample_weight: Any = None,
+                 argument: str = "x") -> tuple[list, str, list, list]:
+        xs, x_kind = data_module.flatten_data(x, argument, self._input_names(), None)
+        xs = [a.astype(floatx()) if a.dtype.kind == "f" and a.dtype != floatx() else a
+              for a in xs]
+        xs = [a.astype(floatx()) if a.dtype.kind in "biu" and not self._wants_ints(i) else a
+              for i, a in enumerate(xs)]
+        ys, _ = data_module.flatten_data(y, "y", self._output_names_if_dict(y), None)
+        ys = [a.astype(floatx()) if a.dtype.kind == "b" else a for a in ys]
+        sws, _ = data_module.flatten_data(sample_weight, "sample_weight", None, floatx())
+        named = [(argument if len(xs) == 1 else f"{argument}[{i}]", a) for i, a in enumerate(xs)]
+        named += [("y" if len(ys) == 1 else f"y[{i}]", a) for i, a in enumerate(ys)]
+        named += [("sample_weight", a) for a in sws]
+        if not xs:
+            raise ValueError(f"No data was given: `{argument}` is None. Received: {argument}=None")
+        data_module.check_lengths(named)
+        self._check_features(xs, x)
+        return xs, x_kind, ys, sws
+
+    def _wants_ints(self, index: int) -> bool:
+        inputs = getattr(self, "inputs", None)
+        if inputs and index < len(inputs):
+            return xp.dtype(inputs[index].dtype).kind in "iu"
+        return False
+
+    def _output_names_if_dict(self, y: Any) -> list[str] | None:
+        return self._output_names() if isinstance(y, dict) else None
+
+    def _check_features(self, xs: list, original: Any) -> None:
+        inputs = getattr(self, "inputs", None)
+        if not self.built or not inputs:
+            return
+        if len(xs) != len(inputs):
+            raise ValueError(
+                f"Model '{self.name}' has {len(inputs)} input(s), but `x` holds {len(xs)} "
+                f"array(s). Received: {len(xs)} input arrays"
+            )
+        for i, (a, t) in enumerate(zip(xs, inputs)):
+            want = tuple(t.shape[1:])
+            got = tuple(a.shape[1:])
+            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+                columns = data_module.frame_columns(original if len(xs) == 1 else None)
+                hint = f" The DataFrame's columns are {columns}." if columns else ""
+                diagnostics.check_input_shape(want, a.shape)
+                raise ValueError(
+                    f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
+                    f"shape {t.shape}), but the data has samples of shape {got} (full shape "
+                    f"{a.shape}).{hint} Make the Input shape match the number of features, e.g."
+                    f" keras.Input(shape={got}). Received: x.shape={a.shape}"
+                )
+
+    def _pack(self, arrays: list, kind: str) -> Any:
+        if kind == "single" and len(arrays) == 1:
+            return arrays[0]
+        if kind == "dict":
+            names = self._input_names()
+            if names:
+                return dict(zip(names, arrays))
+        return list(arrays)
+
+    def _ensure_built(self, xs: list, kind: str) -> None:
+        if not self.built:
+            self(self._pack([a[:1] for a in xs], kind), training=False)
+            self._check_features(xs, None)
+
+    # -- one step ------------------------------------------------------------------------
+
+
+def check_batch_size(batch_size: Any) -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, xp.integer)) \
+            or batch_size < 1:
+        raise ValueError(
+            "`batch_size` must be a positive integer (samples per step). "
+            f"Received: batch_size={batch_size!r}"
+        )
+    return int(batch_size)
+
+
+def resolve_verbose(verbose: Any) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(
+            f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
+        )
+    return int(verbose)
+
