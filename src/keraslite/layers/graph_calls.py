@@ -1,0 +1,141 @@
+"""How a layer behaves in a Functional graph: symbolic calls, shape inference, inspection.
+
+Mixed into :class:`~keraslite.layers.Layer`. Calling a layer on KerasTensors runs no numbers:
+the output's shape comes from ``compute_output_spec`` (by default, one ``call`` on zeros) and a
+:class:`~keraslite.layers.symbolic.Node` records the call.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from keraslite.autodiff import recording
+from keraslite.autodiff.tensor import Tensor
+from keraslite.backend import xp
+from keraslite.layers.symbolic import KerasTensor, Node, flatten, map_structure
+
+_TRAINING = [None]  # the training flag of the outermost call in progress
+_CALL_ACCEPTS: dict[type, tuple[bool, bool]] = {}
+
+
+def _accepts(cls: type) -> tuple[bool, bool]:
+    """Whether ``cls.call`` takes ``training`` and ``mask`` arguments (cached per class)."""
+    found = _CALL_ACCEPTS.get(cls)
+    if found is None:
+        params = inspect.signature(cls.call).parameters
+        var_kw = any(p.kind == p.VAR_KEYWORD for p in params.values())
+        found = ("training" in params or var_kw, "mask" in params)
+        _CALL_ACCEPTS[cls] = found
+    return found
+
+
+class SymbolicCalls:
+    """Shape inference and graph recording for layers."""
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for ``input_shape``; by default found by running ``call`` once on
+        zeros (unknown sizes taken as 1).
+        """
+        def dummy(shape):
+            return Tensor(xp.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
+
+        if _is_shape_structure(input_shape):
+            args = dummy(input_shape)
+        else:
+            args = [dummy(tuple(s)) for s in input_shape]
+        with recording(False):
+            out = self.call(args)
+        return map_structure(lambda t: (None,) + tuple(t.shape[1:]), out)
+
+    def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
+        """Symbolic outputs for symbolic inputs (shapes and dtypes only)."""
+        def dummy(t):
+            if isinstance(t, KerasTensor):
+                return Tensor(xp.zeros(tuple(1 if d is None else d for d in t.shape), t.dtype))
+            return t
+
+        real_args = map_structure(dummy, args)
+        real_kwargs = map_structure(dummy, kwargs)
+        training, _ = _accepts(type(self))
+        if training and "training" not in real_kwargs:
+            real_kwargs["training"] = False
+        saved = _TRAINING[0]
+        _TRAINING[0] = False
+        try:
+            with recording(False):
+                out = self.call(*real_args, **real_kwargs)
+        finally:
+            _TRAINING[0] = saved
+        batch_known = any(t.shape[:1] != (None,) for t in flatten(args)
+                          if isinstance(t, KerasTensor) and t.ndim)
+
+        def to_symbolic(t):
+            shape = tuple(t.shape)
+            if shape and not batch_known:
+                shape = (None,) + shape[1:]
+            return KerasTensor(shape, dtype=str(t.dtype))
+
+        return map_structure(to_symbolic, out)
+
+    def _symbolic_call(self, args: tuple, kwargs: dict) -> Any:
+        inputs = args[0]
+        if not self.built:
+            shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else
+                                   tuple(xp.shape(t)), inputs)
+            self._maybe_build(shapes)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        Node(self, args, kwargs, outputs)
+        first = flatten(outputs)[0]
+        self._output_shape = map_structure(lambda t: t.shape, outputs)
+        for i, t in enumerate(flatten(outputs)):
+            t.name = t.name or (self.name if i == 0 else f"{self.name}_{i}")
+        del first
+        return outputs
+
+    # -- inspection ----------------------------------------------------------------------
+    @property
+    def input(self) -> Any:
+        """The symbolic input of the layer's first call in a graph."""
+        return self._node(0, "input").args[0]
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of the layer's first call in a graph."""
+        return self._node(0, "output").outputs
+
+    def _node(self, index: int, what: str) -> Node:
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' has never been called on symbolic inputs, so it has no "
+                f"{what}. Call it on keras.Input(...) first."
+            )
+        return self._inbound_nodes[index]
+
+    @property
+    def output_shape(self) -> Any:
+        if self._output_shape is None:
+            raise AttributeError(
+                f"The layer '{self.name}' has never been called and thus has no defined output "
+                "shape."
+            )
+        return self._output_shape
+
+    @property
+    def input_shape(self) -> Any:
+        return self._build_shapes
+
+
+def _unbatched(shapes: Any) -> Any:
+    """Shapes with the batch size replaced by None, as Keras reports input shapes."""
+    if _is_shape_structure(shapes):
+        return (None,) + tuple(shapes[1:]) if shapes else shapes
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_unbatched(s) for s in shapes)
+    return shapes
+
+
+def _is_shape_structure(s: Any) -> bool:
+    return isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s)
+
+
