@@ -214,7 +214,8 @@ def check_validation_options(has_validation: bool, callbacks: Any, **options: An
     given = [f"{k}={v!r}" for k, v in options.items()
              if v is not None and not (k == "validation_freq" and v == 1)]
     monitors = [f"{class_name(cb)}(monitor={cb.monitor!r})" for cb in callbacks or []
-                if isinstance(getattr(cb, "monitor", None), str) and cb.monitor.startswith("val_")]
+                if isinstance(getattr(cb, "monitor", None), str) and cb.monitor.startswith("val_")
+                and getattr(cb, "save_best_only", True)]
     if not given and not monitors:
         return
     what = ", ".join(given + monitors)
