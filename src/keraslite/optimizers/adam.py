@@ -49,13 +49,23 @@ class Adam(Optimizer):
         t = self._local_step()
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         m, v = slots["momentum"], slots["velocity"]
-        m += (g - m) * (1 - self.beta_1)
-        v += (g * g - v) * (1 - self.beta_2)
+        work = self._scratch(w)
+        xp.subtract(g, m, out=work)
+        work *= 1 - self.beta_1
+        m += work
+        xp.multiply(g, g, out=work)
+        work -= v
+        work *= 1 - self.beta_2
+        v += work
         if self.amsgrad:
             v_hat = slots["velocity_hat"]
             xp.maximum(v_hat, v, out=v_hat)
             v = v_hat
-        w -= alpha * m / (xp.sqrt(v) + self.epsilon)
+        xp.sqrt(v, out=work)
+        work += self.epsilon
+        xp.divide(m, work, out=work)
+        work *= alpha
+        w -= work
 
     def get_config(self) -> dict:
         return {

@@ -183,6 +183,15 @@ class Optimizer(SlotState):
             return Tensor(self._iterations.value // steps)
         return self._iterations
 
+    def _scratch(self, like: Any, index: int = 0) -> Any:
+        """A reusable work array shaped like ``like``: updates allocate nothing per step."""
+        buffers = self.__dict__.setdefault("_scratch_buffers", {})
+        key = (like.shape, like.dtype.str, index)
+        buffer = buffers.get(key)
+        if buffer is None:
+            buffer = buffers[key] = xp.empty_like(like)
+        return buffer
+
     def _local_step(self) -> int:
         """``t`` of the update being made: 1 for the first update."""
         steps = self.gradient_accumulation_steps

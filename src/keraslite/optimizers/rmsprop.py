@@ -48,23 +48,31 @@ class RMSprop(Optimizer):
     def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         rho = self.rho
         v = slots["velocity"]
+        work = self._scratch(w)
         v *= rho
-        v += (1 - rho) * g * g
+        xp.multiply(g, g, out=work)
+        work *= 1 - rho
+        v += work
         if self.centered:
             avg = slots["average_gradient"]
             avg *= rho
-            avg += (1 - rho) * g
-            denominator = v - avg * avg + self.epsilon
+            xp.multiply(g, 1 - rho, out=work)
+            avg += work
+            xp.multiply(avg, avg, out=work)
+            xp.subtract(v, work, out=work)
         else:
-            denominator = v + self.epsilon
-        step = learning_rate * g / xp.sqrt(denominator)
+            work[...] = v
+        work += self.epsilon
+        xp.sqrt(work, out=work)
+        xp.divide(g, work, out=work)
+        work *= learning_rate
         if self.momentum > 0:
             m = slots["momentum"]
             m *= self.momentum
-            m += step
+            m += work
             w -= m
         else:
-            w -= step
+            w -= work
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.autodiff.tensor import Variable
+from keraslite.backend import xp
 from keraslite.optimizers.base import Optimizer
 
 
@@ -40,14 +41,17 @@ class SGD(Optimizer):
             self.add_optimizer_variables(variables, "momentum")
 
     def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
+        step = xp.multiply(g, learning_rate, out=self._scratch(w))  # lr·g
         if self.momentum == 0:
-            w -= learning_rate * g
+            w -= step
             return
         m = slots["momentum"]
         m *= self.momentum
-        m -= learning_rate * g
+        m -= step
         if self.nesterov:
-            w += self.momentum * m - learning_rate * g
+            ahead = xp.multiply(m, self.momentum, out=self._scratch(w, 1))
+            ahead -= step
+            w += ahead
         else:
             w += m
 
