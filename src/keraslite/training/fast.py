@@ -113,6 +113,7 @@ class DensePlan:
                                 params.grad_views[index[id(k)]],
                                 None if b is None else params.grad_views[index[id(b)]]))
         self.units = layers[-1].units
+        self._buffers: dict = {}
         # sigmoid + binary cross-entropy: dL/dz = (p - t) / (n k) where p is not clipped
         self.fused_output = kind == "bce" and not from_logits and \
             layers[-1]._activation_name == "sigmoid"
@@ -157,14 +158,28 @@ class DensePlan:
             acts.append(_FUSED[act][0](z))
         return acts
 
+    def _buffer(self, name: str, i: int, shape: tuple) -> Any:
+        """A work array reused from step to step (one per layer, role and batch size)."""
+        key = (name, i, shape)
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            buffer = self._buffers[key] = xp.empty(shape, self.params.flat.dtype)
+        return buffer
+
     def step(self, x: Any, t: Any, sample_weight: Any, pred_out: Any) -> None:
         """Forward and backward for one batch: gradients into the flat gradient buffer and the
-        pre-update predictions into ``pred_out``.
+        pre-update predictions into ``pred_out``. Hidden activations and gradients live in
+        reused buffers, so a step in steady state allocates only O(batch × outputs) arrays.
         """
-        acts = self.forward(x)
+        n = len(x)
+        acts = [x]
+        for i, (w, b, act, _, _) in enumerate(self.layers):
+            z = xp.matmul(acts[-1], w, out=self._buffer("z", i, (n, w.shape[1])))
+            if b is not None:
+                z += b
+            acts.append(_FUSED[act][0](z))
         p = acts[-1]
         pred_out[...] = p
-        n = len(p)
         last = len(self.layers) - 1
         fused = self.fused_output
         g = self._output_delta(p, t, n) if fused else self._loss_gradient(p, t, n)
@@ -172,12 +187,13 @@ class DensePlan:
             g *= sample_weight.reshape(n, 1)
         for i in range(last, -1, -1):
             w, b, act, gw, gb = self.layers[i]
-            dz = g if fused and i == last else _FUSED[act][1](g, acts[i + 1])
-            xp.matmul(acts[i].T, dz, out=gw)
+            if not (fused and i == last):
+                _activation_backward(act, g, acts[i + 1], self._buffer("s", i, g.shape))
+            xp.matmul(acts[i].T, g, out=gw)
             if gb is not None:
-                xp.add.reduce(dz, axis=0, out=gb)
+                xp.add.reduce(g, axis=0, out=gb)
             if i:
-                g = dz @ w.T
+                g = xp.matmul(g, w.T, out=self._buffer("g", i - 1, (n, w.shape[0])))
 
     def _output_delta(self, p: Any, t: Any, n: int) -> Any:
         """dL/dz of a sigmoid output under binary cross-entropy, zero where p was clipped."""
@@ -209,3 +225,22 @@ class DensePlan:
         qc = xp.clip(q, eps, 1 - eps)
         dq = -(t / qc) * ((q >= eps) & (q <= 1 - eps)) * (1.0 / n)
         return (dq - (dq * q).sum(axis=-1, keepdims=True)) / total
+
+
+def _activation_backward(act: str, g: Any, a: Any, work: Any) -> None:
+    """Multiply ``g`` in place by f'(z), read from the activation's output ``a``."""
+    if act == "relu":
+        xp.sign(a, out=work)
+        g *= work
+    elif act == "sigmoid":
+        xp.subtract(1, a, out=work)
+        work *= a
+        g *= work
+    elif act == "tanh":
+        xp.multiply(a, a, out=work)
+        xp.subtract(1, work, out=work)
+        g *= work
+    elif act == "softmax":
+        xp.multiply(g, a, out=work)
+        g -= work.sum(axis=-1, keepdims=True)
+        g *= a
