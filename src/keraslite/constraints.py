@@ -11,7 +11,8 @@ from typing import Any
 
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import epsilon, xp
-from keraslite.naming import lookup, to_snake_case
+from keraslite.naming import to_snake_case
+from keraslite.registry_utils import NOT_FOUND, get_object, serialize_object
 
 
 def _norms(w: Any, axis: Any) -> Any:
@@ -150,17 +151,9 @@ def get(identifier: Any) -> Any:
         TypeError: for anything else.
 
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        return lookup(identifier, ALL, "constraint", "constraint")()
-    if isinstance(identifier, dict):
-        cls = lookup(identifier.get("class_name"), ALL, "constraint", "constraint")
-        return cls.from_config(identifier.get("config") or {})
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
+    found = get_object(identifier, ALL, Constraint, "constraint")
+    if found is not NOT_FOUND:
+        return found
     raise TypeError(
         "Could not interpret constraint: expected a name such as 'max_norm', a Constraint or a "
         f"callable. Received: constraint={identifier!r}"
@@ -169,12 +162,7 @@ def get(identifier: Any) -> Any:
 
 def serialize(constraint: Any) -> Any:
     """The saved form: Keras' ``{"module", "class_name", "config", "registered_name"}``."""
-    if constraint is None:
-        return None
-    if isinstance(constraint, Constraint):
-        return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-                "config": constraint.get_config(), "registered_name": None}
-    return getattr(constraint, "__name__", None)
+    return serialize_object(constraint, Constraint, "keras.constraints")
 
 
 def deserialize(config: Any) -> Any:

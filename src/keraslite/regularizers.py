@@ -13,7 +13,8 @@ from typing import Any
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import epsilon, xp
-from keraslite.naming import lookup, to_snake_case
+from keraslite.naming import to_snake_case
+from keraslite.registry_utils import NOT_FOUND, get_object, serialize_object
 
 
 def _factor(value: Any, name: str) -> float:
@@ -185,18 +186,10 @@ def get(identifier: Any) -> Any:
         TypeError: for anything else.
 
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        cls = lookup(identifier, ALL, "regularizer", "regularizer")
-        return cls(**_STRING_DEFAULTS.get(cls, {}))
-    if isinstance(identifier, dict):
-        cls = lookup(identifier.get("class_name"), ALL, "regularizer", "regularizer")
-        return cls.from_config(identifier.get("config") or {})
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
+    found = get_object(identifier, ALL, Regularizer, "regularizer",
+                       from_name=lambda cls: cls(**_STRING_DEFAULTS.get(cls, {})))
+    if found is not NOT_FOUND:
+        return found
     raise TypeError(
         "Could not interpret regularizer: expected 'l1', 'l2', 'l1_l2', a Regularizer or a "
         f"callable. Received: regularizer={identifier!r}"
@@ -205,12 +198,7 @@ def get(identifier: Any) -> Any:
 
 def serialize(regularizer: Any) -> Any:
     """The saved form: Keras' ``{"module", "class_name", "config", "registered_name"}``."""
-    if regularizer is None:
-        return None
-    if isinstance(regularizer, Regularizer):
-        return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-                "config": regularizer.get_config(), "registered_name": None}
-    return getattr(regularizer, "__name__", None)
+    return serialize_object(regularizer, Regularizer, "keras.regularizers")
 
 
 def deserialize(config: Any) -> Any:

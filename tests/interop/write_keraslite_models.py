@@ -15,114 +15,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from interop_models import builders, fixture_arrays, one
 
 import keraslite as keras
 
-
-def sequential() -> tuple:
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    rng = np.random.default_rng(1)
-    x = [rng.normal(size=(48, 4)).astype("float32")]
-    y = [rng.integers(0, 3, size=(48,))]
-    return model, x, y
-
-
-def functional() -> tuple:
-    a = keras.Input((4,), name="a")
-    b = keras.Input((4,), name="b")
-    shared = keras.layers.Dense(5, activation="tanh", name="shared")
-    ha, hb = shared(a), shared(b)
-    o1 = keras.layers.Dense(1, name="o1")(ha + hb)
-    o2 = keras.layers.Dense(2, activation="softmax", name="o2")(hb[:, 1:4])
-    model = keras.Model([a, b], [o1, o2], name="two_in_two_out")
-    model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9),
-                  loss=["mse", "categorical_crossentropy"])
-    rng = np.random.default_rng(2)
-    x = [rng.normal(size=(32, 4)).astype("float32") for _ in range(2)]
-    y = [rng.normal(size=(32, 1)).astype("float32"),
-         np.eye(2, dtype="float32")[rng.integers(0, 2, size=32)]]
-    return model, x, y
-
-
-def activations() -> tuple:
-    layers = keras.layers
-    model = keras.Sequential([keras.Input((6,)), layers.Dense(8), layers.PReLU(),
-                              layers.Dense(8), layers.LeakyReLU(negative_slope=0.2),
-                              layers.Dense(4), layers.Softmax()])
-    model.compile(optimizer=keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True),
-                  loss="categorical_crossentropy")
-    rng = np.random.default_rng(3)
-    x = [rng.normal(size=(40, 6)).astype("float32")]
-    y = [np.eye(4, dtype="float32")[rng.integers(0, 4, size=40)]]
-    return model, x, y
-
-
-def zoo() -> tuple:
-    """Many layer types in one graph (with Dropout: compare predictions, not training steps)."""
-    layers = keras.layers
-    inp = keras.Input((6,), name="features")
-    h = layers.Dense(8, name="d1")(inp)
-    h = layers.BatchNormalization(name="bn")(h)
-    h = layers.Activation("relu", name="act")(h)
-    h = layers.Dropout(0.3, name="drop")(h)
-    h = layers.LayerNormalization(name="ln")(h)
-    h = layers.Reshape((4, 2), name="reshape")(h)
-    h = layers.Permute((2, 1), name="permute")(h)
-    h = layers.Flatten(name="flat")(h)
-    side = layers.Rescaling(0.5, offset=0.1, name="rescale")(inp)
-    side = layers.Dense(4, activation="elu", name="d2")(side)
-    h = layers.Concatenate(name="concat")([h, side])
-    h = layers.Add(name="sum")([layers.Dense(5, name="d3")(h), layers.Dense(5, name="d4")(h)])
-    out = layers.Dense(3, activation="softmax", name="out")(h)
-    model = keras.Model(inp, out, name="zoo")
-    model.compile(optimizer="nadam", loss="categorical_crossentropy", metrics=["accuracy"])
-    rng = np.random.default_rng(14)
-    x = [rng.normal(size=(40, 6)).astype("float32")]
-    y = [np.eye(3, dtype="float32")[rng.integers(0, 3, size=40)]]
-    return model, x, y
-
-
-def nested() -> tuple:
-    """A Sequential and a Functional model used as layers (the latter called twice)."""
-    layers = keras.layers
-    inner_seq = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="relu")],
-                                 name="inner_seq")
-    inner_in = keras.Input((3,), name="inner_in")
-    inner_fun = keras.Model(inner_in, layers.Dense(2, name="f1")(inner_in), name="inner_fun")
-    x = keras.Input((4,), name="x")
-    out = inner_fun(inner_seq(x))
-    out2 = inner_fun(layers.Dense(3, name="side")(x))
-    model = keras.Model(x, [out, out2], name="outer")
-    model.compile(optimizer="adam", loss=["mse", "mae"])
-    rng = np.random.default_rng(15)
-    x = [rng.normal(size=(24, 4)).astype("float32")]
-    return model, x, [rng.normal(size=(24, 2)).astype("float32") for _ in range(2)]
-
-
-OPTIMIZERS = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion", "Nadam",
-              "RMSprop", "SGD"]
-
-
-def optimizer_model(name: str) -> tuple:
-    """A tiny model trained with one optimizer: its state's order must match Keras'."""
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
-                              keras.layers.Dense(2)])
-    model.compile(optimizer=getattr(keras.optimizers, name)(learning_rate=0.01), loss="mse")
-    rng = np.random.default_rng(OPTIMIZERS.index(name))
-    return model, [rng.normal(size=(16, 3)).astype("float32")], \
-        [rng.normal(size=(16, 2)).astype("float32")]
-
-
-BUILDERS = {"sequential": sequential, "functional": functional, "activations": activations,
-            "zoo": zoo, "nested": nested}
-BUILDERS.update({f"opt_{name.lower()}": (lambda n=name: optimizer_model(n)) for name in OPTIMIZERS})
-
-
-def _one(xs: list) -> object:
-    return xs[0] if len(xs) == 1 else xs
+# The same definitions build Keras' models in generate_keras_fixtures.py; the committed
+# keraslite_*.npz fixtures were written with these data seeds.
+BUILDERS = builders(keras, seeds={"sequential": 1, "functional": 2, "activations": 3})
 
 
 def main(out: Path) -> None:
@@ -131,20 +30,14 @@ def main(out: Path) -> None:
         keras.utils.clear_session()
         keras.utils.set_random_seed(0)
         model, x, y = build()
-        model.fit(_one(x), _one(y), batch_size=16, epochs=2, shuffle=False, verbose=0)
+        model.fit(one(x), one(y), batch_size=16, epochs=2, shuffle=False, verbose=0)
         model.save(out / f"keraslite_{name}.keras")
         if name == "sequential":
             model.save_weights(out / f"keraslite_{name}.weights.h5")
-        preds = model.predict(_one(x), verbose=0)
+        preds = model.predict(one(x), verbose=0)
         preds = preds if isinstance(preds, list) else [preds]
-        model.train_on_batch(_one(x), _one(y))
-        arrays = {f"x{i}": a for i, a in enumerate(x)}
-        arrays.update({f"y{i}": a for i, a in enumerate(y)})
-        arrays.update({f"p{i}": p for i, p in enumerate(preds)})
-        for layer in model.layers:
-            for i, w in enumerate(layer.get_weights()):
-                arrays[f"step:{layer.name}:{i}"] = w
-        np.savez(out / f"keraslite_{name}.npz", **arrays)
+        model.train_on_batch(one(x), one(y))
+        np.savez(out / f"keraslite_{name}.npz", **fixture_arrays(model, x, y, preds))
         print(f"wrote keraslite_{name}.keras")
 
 

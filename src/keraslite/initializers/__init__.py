@@ -31,7 +31,8 @@ from keraslite.initializers.random import RandomUniform as RandomUniform
 from keraslite.initializers.random import TruncatedNormal as TruncatedNormal
 from keraslite.initializers.random import VarianceScaling as VarianceScaling
 from keraslite.initializers.random import compute_fans as compute_fans
-from keraslite.naming import lookup, to_snake_case
+from keraslite.naming import to_snake_case
+from keraslite.registry_utils import NOT_FOUND, get_object, serialize_object
 
 # Lower-case aliases, as Keras exports them (``keras.initializers.he_normal`` is the class).
 zeros = Zeros
@@ -81,17 +82,9 @@ def get(identifier: Any) -> Any:
         TypeError: for anything else.
 
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        return lookup(identifier, ALL, "initializer", "initializer")()
-    if isinstance(identifier, dict):
-        cls = lookup(identifier.get("class_name"), ALL, "initializer", "initializer")
-        return cls.from_config(identifier.get("config") or {})
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
+    found = get_object(identifier, ALL, Initializer, "initializer")
+    if found is not NOT_FOUND:
+        return found
     if hasattr(identifier, "shape") and hasattr(identifier, "dtype"):
         return _from_array(xp.asarray(getattr(identifier, "value", identifier)))
     raise TypeError(
@@ -114,16 +107,7 @@ def _from_array(value: Any) -> Any:
 
 def serialize(initializer: Any) -> Any:
     """The saved form of an initializer: Keras' ``{"module", "class_name", "config", ...}``."""
-    if initializer is None:
-        return None
-    if isinstance(initializer, Initializer):
-        return {
-            "module": "keras.initializers",
-            "class_name": type(initializer).__name__,
-            "config": initializer.get_config(),
-            "registered_name": None,
-        }
-    return getattr(initializer, "__name__", None)
+    return serialize_object(initializer, Initializer, "keras.initializers")
 
 
 def deserialize(config: Any) -> Any:

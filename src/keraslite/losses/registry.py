@@ -10,6 +10,7 @@ from typing import Any
 from keraslite.losses import crossentropy, focal, margin, probabilistic, regression
 from keraslite.losses.base import Loss, LossFunctionWrapper
 from keraslite.naming import deprecated, lookup
+from keraslite.registry_utils import class_config
 
 _FUNCTIONS = (
     regression.mean_squared_error,
@@ -127,8 +128,7 @@ def serialize(loss: Any) -> Any:
     if loss is None or isinstance(loss, str):
         return loss
     if isinstance(loss, Loss):
-        return {"module": "keras.losses", "class_name": type(loss).__name__,
-                "config": loss.get_config(), "registered_name": None}
+        return class_config(loss, "keras.losses")
     name = getattr(loss, "__name__", None)
     if ALL.get(name) is not loss:
         raise ValueError(

@@ -172,10 +172,37 @@ def _count_above(bucket: Any, weights: Any, n_thr: int) -> Any:
     return xp.cumsum(per_bucket[::-1], axis=0)[::-1]
 
 
-class _ConfusionCount(Metric):
+class _ThresholdCounts(Metric):
+    """Confusion counts summed over batches at ``self.thresholds`` (set, with ``_evenly``, by
+    the subclass's ``__init__``).
+
+    State array ``_state[i]`` adds up the count ``_counts[i]`` (``"tp"``, ``"fp"``, ``"tn"`` or
+    ``"fn"``) of each batch; :meth:`_count_options` gives the further arguments of
+    :func:`confusion_counts` (``top_k``, ``class_id``).
+    """
+
+    _counts: tuple[str, ...] = ()
+
+    def _count_options(self) -> dict:
+        return {}
+
+    def reset_state(self) -> None:
+        for name in self._state:
+            setattr(self, name, xp.zeros(len(self.thresholds)))
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        counts = confusion_counts(y_true, y_pred, self.thresholds, evenly=self._evenly,
+                                  sample_weight=sample_weight, dtype=self.dtype,
+                                  **self._count_options())
+        for name, key in zip(self._state, self._counts):
+            state = getattr(self, name)
+            state += counts[key]  # in place
+
+
+class _ConfusionCount(_ThresholdCounts):
     """One confusion-matrix count at one or several thresholds."""
 
-    _condition = "tp"
+    _counts = ("tp",)
     _state = ("accumulator",)
 
     def __init__(self, thresholds: Any = None, name: str | None = None,
@@ -185,14 +212,6 @@ class _ConfusionCount(Metric):
         self.thresholds = parse_thresholds(thresholds, 0.5)
         self._evenly = evenly_spaced(self.thresholds)
         self.reset_state()
-
-    def reset_state(self) -> None:
-        self.accumulator = xp.zeros(len(self.thresholds))
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        counts = confusion_counts(y_true, y_pred, self.thresholds, evenly=self._evenly,
-                                  sample_weight=sample_weight, dtype=self.dtype)
-        self.accumulator += counts[self._condition]
 
     def result(self) -> Tensor:
         acc = self.accumulator
@@ -212,7 +231,7 @@ class TruePositives(_ConfusionCount):
 
     """
 
-    _condition = "tp"
+    _counts = ("tp",)
 
 
 class FalsePositives(_ConfusionCount):
@@ -220,7 +239,7 @@ class FalsePositives(_ConfusionCount):
     :class:`TruePositives` for the arguments.
     """
 
-    _condition = "fp"
+    _counts = ("fp",)
 
 
 class TrueNegatives(_ConfusionCount):
@@ -228,7 +247,7 @@ class TrueNegatives(_ConfusionCount):
     :class:`TruePositives` for the arguments.
     """
 
-    _condition = "tn"
+    _counts = ("tn",)
 
 
 class FalseNegatives(_ConfusionCount):
@@ -236,13 +255,13 @@ class FalseNegatives(_ConfusionCount):
     :class:`TruePositives` for the arguments.
     """
 
-    _condition = "fn"
+    _counts = ("fn",)
 
 
-class _PrecisionRecall(Metric):
+class _PrecisionRecall(_ThresholdCounts):
     """TP and one other count at the thresholds; the result is TP / (TP + other)."""
 
-    _other = "fp"
+    _counts = ("tp", "fp")
     _state = ("true_positives", "false_positives")
 
     def __init__(self, thresholds: Any = None, top_k: int | None = None,
@@ -256,17 +275,8 @@ class _PrecisionRecall(Metric):
         self._evenly = evenly_spaced(self.thresholds)
         self.reset_state()
 
-    def reset_state(self) -> None:
-        for name in self._state:
-            setattr(self, name, xp.zeros(len(self.thresholds)))
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        counts = confusion_counts(y_true, y_pred, self.thresholds, evenly=self._evenly,
-                                  sample_weight=sample_weight, top_k=self.top_k,
-                                  class_id=self.class_id, dtype=self.dtype)
-        self.true_positives += counts["tp"]
-        other = self._state[1]
-        setattr(self, other, getattr(self, other) + counts[self._other])
+    def _count_options(self) -> dict:
+        return {"top_k": self.top_k, "class_id": self.class_id}
 
     def result(self) -> Tensor:
         other = getattr(self, self._state[1])
@@ -293,7 +303,7 @@ class Precision(_PrecisionRecall):
 
     """
 
-    _other = "fp"
+    _counts = ("tp", "fp")
     _state = ("true_positives", "false_positives")
 
 
@@ -302,5 +312,5 @@ class Recall(_PrecisionRecall):
     are no positives).  Arguments as :class:`Precision`.
     """
 
-    _other = "fn"
+    _counts = ("tp", "fn")
     _state = ("true_positives", "false_negatives")

@@ -14,13 +14,14 @@ from typing import Any
 
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
-from keraslite.metrics.base import Metric, divide_no_nan
-from keraslite.metrics.confusion import confusion_counts
+from keraslite.metrics.base import divide_no_nan
+from keraslite.metrics.confusion import _ThresholdCounts
 
 
-class _OperatingPoint(Metric):
+class _OperatingPoint(_ThresholdCounts):
     """TP, FP, TN and FN at ``num_thresholds`` evenly spaced thresholds."""
 
+    _counts = ("tp", "fp", "tn", "fn")
     _state = ("true_positives", "false_positives", "true_negatives", "false_negatives")
     _value_name = "value"
 
@@ -48,18 +49,8 @@ class _OperatingPoint(Metric):
         self._evenly = num_thresholds > 1
         self.reset_state()
 
-    def reset_state(self) -> None:
-        for name in self._state:
-            setattr(self, name, xp.zeros(len(self.thresholds)))
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        counts = confusion_counts(y_true, y_pred, self.thresholds, evenly=self._evenly,
-                                  sample_weight=sample_weight, class_id=self.class_id,
-                                  dtype=self.dtype)
-        self.true_positives += counts["tp"]
-        self.false_positives += counts["fp"]
-        self.true_negatives += counts["tn"]
-        self.false_negatives += counts["fn"]
+    def _count_options(self) -> dict:
+        return {"class_id": self.class_id}
 
     def _rates(self) -> dict[str, Any]:
         tp, fp = self.true_positives, self.false_positives

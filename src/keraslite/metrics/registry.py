@@ -28,6 +28,7 @@ from keraslite.metrics import (
     top_k,
 )
 from keraslite.naming import lookup, to_snake_case
+from keraslite.registry_utils import class_config
 
 _CLASSES = (
     base.Metric, base.Mean, base.Sum, base.MeanMetricWrapper,
@@ -123,8 +124,7 @@ def get(identifier: Any) -> Any:
 def serialize(metric: Any) -> Any:
     """A metric as Keras' ``{"class_name", "config"}`` dict (a function: its name)."""
     if isinstance(metric, base.Metric):
-        return {"module": "keras.metrics", "class_name": type(metric).__name__,
-                "config": metric.get_config(), "registered_name": None}
+        return class_config(metric, "keras.metrics")
     return getattr(metric, "__name__", metric)
 
 

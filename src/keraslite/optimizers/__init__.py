@@ -15,6 +15,7 @@ from keraslite.optimizers.lion import Lion as Lion
 from keraslite.optimizers.nadam import Nadam as Nadam
 from keraslite.optimizers.rmsprop import RMSprop as RMSprop
 from keraslite.optimizers.sgd import SGD as SGD
+from keraslite.registry_utils import class_config
 
 _CLASSES = (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl)
 
@@ -42,12 +43,7 @@ def get(identifier: Any) -> Optimizer:
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    return {
-        "module": "keras.optimizers",
-        "class_name": type(optimizer).__name__,
-        "config": optimizer.get_config(),
-        "registered_name": None,
-    }
+    return class_config(optimizer, "keras.optimizers")
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:

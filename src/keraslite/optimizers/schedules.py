@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from keraslite.naming import lookup
+from keraslite.registry_utils import class_config
 
 
 class LearningRateSchedule:
@@ -339,12 +340,7 @@ ALL: dict[str, type] = {
 
 def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     """A schedule as Keras writes it: ``{"module", "class_name", "config", ...}``."""
-    return {
-        "module": "keras.optimizers.schedules",
-        "class_name": type(learning_rate_schedule).__name__,
-        "config": learning_rate_schedule.get_config(),
-        "registered_name": None,
-    }
+    return class_config(learning_rate_schedule, "keras.optimizers.schedules")
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
