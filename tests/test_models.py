@@ -8,7 +8,8 @@ from keraslite import ops
 
 
 def mlp(*, with_input=True):
-    layers = [keras.layers.Dense(20, activation="sigmoid"), keras.layers.Dense(10, activation="relu"),
+    layers = [keras.layers.Dense(20, activation="sigmoid"),
+              keras.layers.Dense(10, activation="relu"),
               keras.layers.Dense(1, activation="sigmoid")]
     return keras.Sequential(([keras.Input(shape=(9,))] if with_input else []) + layers)
 

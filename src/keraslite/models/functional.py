@@ -82,12 +82,12 @@ class Functional(Model):
 
     @property
     def input(self) -> Any:
-        """The symbolic input(s), in the structure given to ``Model(inputs=...)``."""
+        """The symbolic inputs, in the structure the model was created with."""
         return self._inputs_struct
 
     @property
     def output(self) -> Any:
-        """The symbolic output(s), in the structure given to ``Model(outputs=...)``."""
+        """The symbolic outputs, in the structure the model was created with."""
         return self._outputs_struct
 
     @property
