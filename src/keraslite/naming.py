@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -89,6 +88,8 @@ def lookup(identifier: Any, table: Mapping[str, Any], kind: str, argument: str) 
             f"Received: {argument}={key!r}"
         )
         return table[cleaned]
+    import difflib
+
     close = difflib.get_close_matches(cleaned, list(table), n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     known = ", ".join(sorted(k for k in table if not k[0].isupper()))

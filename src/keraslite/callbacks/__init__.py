@@ -13,4 +13,8 @@ from keraslite.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau as Reduce
 from keraslite.callbacks.schedulers import LambdaCallback as LambdaCallback
 from keraslite.callbacks.schedulers import LearningRateScheduler as LearningRateScheduler
 from keraslite.callbacks.schedulers import TerminateOnNaN as TerminateOnNaN
-from keraslite.diagnostics.gradients import GradientNormLogger as GradientNormLogger
+from keraslite.lazy import lazy_attributes as _lazy_attributes
+
+__getattr__ = _lazy_attributes("keraslite.callbacks", {
+    "GradientNormLogger": ("keraslite.diagnostics.gradients", "GradientNormLogger"),
+})

@@ -11,7 +11,6 @@ interrupted. The backup is deleted once training completes.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from typing import Any
 
@@ -80,6 +79,8 @@ class BackupAndRestore(Callback):
         os.makedirs(self.backup_dir, exist_ok=True)
         state = {"format": _FORMAT, "epoch": int(epoch),
                  "rng": global_rng().bit_generator.state}
+        import json
+
         write_weights(self.model, self.backup_path, attrs={_STATE_KEY: json.dumps(state)})
         self._last_epoch = epoch
 
@@ -97,6 +98,8 @@ class BackupAndRestore(Callback):
 
 def _parse_state(raw: Any, path: str) -> dict:
     try:
+        import json
+
         state = json.loads(raw)
         epoch = state["epoch"]
         rng = state["rng"]

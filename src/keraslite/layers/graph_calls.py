@@ -7,7 +7,6 @@ the output's shape comes from ``compute_output_spec`` (by default, one ``call`` 
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from keraslite.autodiff import recording
@@ -23,8 +22,16 @@ def _accepts(cls: type) -> tuple[bool, bool]:
     """Whether ``cls.call`` takes ``training`` and ``mask`` arguments (cached per class)."""
     found = _CALL_ACCEPTS.get(cls)
     if found is None:
-        params = inspect.signature(cls.call).parameters
-        var_kw = any(p.kind == p.VAR_KEYWORD for p in params.values())
+        call = cls.call
+        if hasattr(call, "__wrapped__") or not hasattr(call, "__code__"):
+            import inspect  # a decorated call: read its real signature
+
+            params = inspect.signature(call).parameters
+            var_kw = any(p.kind == p.VAR_KEYWORD for p in params.values())
+        else:
+            code = call.__code__
+            params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+            var_kw = bool(code.co_flags & 0x08)  # CO_VARKEYWORDS
         found = ("training" in params or var_kw, "mask" in params)
         _CALL_ACCEPTS[cls] = found
     return found

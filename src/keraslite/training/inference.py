@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite import diagnostics
 from keraslite.backend import xp
+from keraslite.lazy import LazyModule
 from keraslite.training import iterators
 from keraslite.training.fast import predict_dense
 from keraslite.training.inputs import check_batch_size, resolve_verbose
+
+diagnostics = LazyModule("keraslite.diagnostics")
 
 
 class Inference:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite import diagnostics
 from keraslite.backend import floatx, xp
+from keraslite.lazy import LazyModule
 from keraslite.training import data as data_module
+
+diagnostics = LazyModule("keraslite.diagnostics")
 
 
 class InputHandling:

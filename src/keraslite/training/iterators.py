@@ -36,8 +36,8 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from keraslite import diagnostics
 from keraslite.callbacks.history import History
+from keraslite.lazy import LazyModule
 from keraslite.naming import KerasliteWarning, user_stacklevel
 from keraslite.training.sources import (
     ArraySource,
@@ -48,6 +48,8 @@ from keraslite.training.sources import (
     make_source,
     weigh_classes,
 )
+
+diagnostics = LazyModule("keraslite.diagnostics")
 
 __all__ = ["evaluate", "fit", "is_batch_source", "predict", "validation_due"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from keraslite import diagnostics
 from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
 from keraslite import optimizers as optimizers_module
@@ -18,6 +17,7 @@ from keraslite.autodiff import backward, recording
 from keraslite.backend import global_rng, xp
 from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
+from keraslite.lazy import LazyModule
 from keraslite.metrics import Mean
 from keraslite.training import data as data_module
 from keraslite.training import iterators
@@ -25,6 +25,8 @@ from keraslite.training.compile import CompiledLoss, CompiledMetrics
 from keraslite.training.inference import Inference
 from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
 from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
+
+diagnostics = LazyModule("keraslite.diagnostics")
 
 
 class Trainer(InputHandling, Inference):

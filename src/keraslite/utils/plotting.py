@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from keraslite.diagnostics.gradients import HISTORY_PREFIX
+_GRADIENT_PREFIX = "grad_norm/"  # GradientNormLogger's history keys, left out of plots
+
 
 _TRAIN_COLOR, _VAL_COLOR = "#1f77b4", "#ff7f0e"
 
@@ -59,7 +60,7 @@ def _names(logs: dict, metrics: Any) -> list[str]:
     available = []
     for key in logs:
         name = key[4:] if key.startswith("val_") else key
-        if name not in available and not name.startswith(HISTORY_PREFIX):
+        if name not in available and not name.startswith(_GRADIENT_PREFIX):
             available.append(name)
     if metrics is None:
         return sorted(available, key=lambda n: n != "loss")
