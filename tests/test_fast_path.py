@@ -107,3 +107,23 @@ def test_predict_fast_path_equals_calling_the_model():
     x = np.random.default_rng(2).normal(size=(70, 5)).astype("float32")
     np.testing.assert_allclose(model.predict(x, batch_size=16, verbose=0), model(x).numpy(),
                                rtol=1e-6, atol=1e-7)
+
+
+def test_large_data_is_shuffled_per_batch_with_the_same_result(monkeypatch):
+    from keraslite.training import loop
+
+    x, y = data(3, "sparse_categorical_crossentropy", n=48, seed=4)
+    weights = []
+    for limit in (loop.GATHER_ONCE_BYTES, 0):  # one gather per epoch, then one per batch
+        monkeypatch.setattr(loop, "GATHER_ONCE_BYTES", limit)
+        for eager in (False, True):
+            keras.utils.clear_session()
+            keras.utils.set_random_seed(5)
+            model = build(("relu",), "softmax", 3, "sparse_categorical_crossentropy")
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                          run_eagerly=eager)
+            model.fit(x.astype("float32"), y, batch_size=10, epochs=2, verbose=0)
+            weights.append(model.get_weights())
+    for other in weights[1:]:
+        for a, b in zip(weights[0], other):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
