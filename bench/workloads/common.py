@@ -1,0 +1,122 @@
+"""Shared by every workload process: the data, the sizes, timing and reporting.
+
+Only NumPy and the standard library are used here, since every peer's interpreter imports this
+file. A workload process prints one line ``BENCH_RESULT {json}`` last; ``bench/run.py`` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+
+BENCH = Path(__file__).resolve().parent.parent
+DATA = BENCH / ".data"
+TITANIC_NPZ = DATA / "titanic.npz"
+
+# The workloads, as issue 6 defines them.
+SEED = {"n": 25, "features": 3, "epochs": 100, "batch": 5}
+TITANIC = {"epochs": 20, "batch": 25}
+SMALL_BATCH = {"epochs": 6, "quick_epochs": 4, "batch": 1}  # the first epoch is warm-up
+TITANIC_ADAM = {"epochs": 100, "batch": 25}
+MLP = {"n": 60000, "features": 784, "hidden": 512, "classes": 10, "batch": 128,
+       "predict_batch": 1024}
+# Warm-up before the timed epoch: 10 full batches and one batch of the final size (60000 % 128),
+# so that every batch shape of the timed epoch has been seen (jit compilers trace once per shape).
+MLP_WARMUP_ROWS = 10 * MLP["batch"] + MLP["n"] % MLP["batch"]
+MLP_PREDICT_WARMUP_ROWS = MLP["predict_batch"] + MLP["n"] % MLP["predict_batch"]
+MLP_LAYERS = [(784, 512), (512, 512), (512, 10)]
+MLP_PARAMS = sum(i * o + o for i, o in MLP_LAYERS)  # 669,706
+
+
+def steps_per_epoch(n: int, batch: int) -> int:
+    return -(-n // batch)
+
+
+def seed_data() -> tuple[np.ndarray, np.ndarray]:
+    """x (25, 3) and y (25,), uniform random floats and random 0/1 labels."""
+    rng = np.random.default_rng(0)
+    x = rng.random((SEED["n"], SEED["features"]), dtype=np.float32)
+    y = rng.integers(0, 2, SEED["n"]).astype(np.float32)
+    return x, y
+
+
+def titanic_data(standardize: bool = False) -> tuple[np.ndarray, ...]:
+    """The arrays of ``keraslite.datasets.titanic.load_data()``, exported by export_titanic.py.
+
+    Returns ``x_train, y_train, x_test, y_test`` as float32 (labels as 0.0/1.0). With
+    ``standardize``, features are scaled by the training set's mean and standard deviation.
+    """
+    if not TITANIC_NPZ.exists():
+        sys.exit(f"{TITANIC_NPZ} is missing: run `python bench/export_titanic.py` "
+                 "with keraslite's interpreter first (bench/run.py does it)")
+    with np.load(TITANIC_NPZ) as f:
+        x_train, y_train = f["x_train"], f["y_train"].astype(np.float32)
+        x_test, y_test = f["x_test"], f["y_test"].astype(np.float32)
+    if standardize:
+        mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+        std[std == 0] = 1.0
+        x_train = ((x_train - mean) / std).astype(np.float32)
+        x_test = ((x_test - mean) / std).astype(np.float32)
+    return x_train, y_train, x_test, y_test
+
+
+def mlp_data() -> tuple[np.ndarray, np.ndarray]:
+    """x (60000, 784) float32 uniform in [0, 1), y int64 in 0..9; made without a float64 copy."""
+    rng = np.random.default_rng(0)
+    x = rng.random((MLP["n"], MLP["features"]), dtype=np.float32)
+    y = rng.integers(0, MLP["classes"], MLP["n"])
+    return x, y
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far (ru_maxrss, KiB on Linux), in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def status_mb(field: str) -> float | None:
+    """A memory field of /proc/self/status (VmRSS, VmHWM, ...) in MiB, or None off Linux."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS mark (VmHWM) of this process; False where not supported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def quick() -> bool:
+    return "--quick" in sys.argv[2:]
+
+
+def workload_arg(choices: dict) -> str:
+    if len(sys.argv) < 2 or sys.argv[1] not in choices:
+        sys.exit(f"usage: {sys.argv[0]} WORKLOAD [--quick]; WORKLOAD in {sorted(choices)}")
+    return sys.argv[1]
+
+
+def emit(result: dict) -> None:
+    """Print the result line that bench/run.py parses (always the last line of stdout)."""
+    result.setdefault("pid", os.getpid())
+    sys.stdout.flush()
+    print("BENCH_RESULT " + json.dumps(result), flush=True)

@@ -1,0 +1,157 @@
+"""The workloads through the Keras API: run with ``--lib keraslite`` or ``--lib keras``.
+
+The same code serves keraslite (``import keraslite as keras``, public API only) and Keras 3
+(whose backend comes from ``KERAS_BACKEND``: jax or tensorflow), so both run exactly the same
+model, data and calls.
+
+Usage: python keras_api.py WORKLOAD --lib keraslite|keras [--quick]
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+import warnings
+
+import numpy as np
+from common import (
+    MLP,
+    MLP_PREDICT_WARMUP_ROWS,
+    MLP_WARMUP_ROWS,
+    SEED,
+    SMALL_BATCH,
+    TITANIC,
+    TITANIC_ADAM,
+    emit,
+    median,
+    mlp_data,
+    peak_rss_mb,
+    quick,
+    seed_data,
+    steps_per_epoch,
+    titanic_data,
+    workload_arg,
+)
+
+LIB = sys.argv[sys.argv.index("--lib") + 1] if "--lib" in sys.argv else "keraslite"
+warnings.simplefilter("ignore")  # keraslite warns (rightly) about the seed model's 1-unit softmax
+keras = importlib.import_module(LIB)
+layers = keras.layers
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Wall time of each epoch, from on_epoch_begin to on_epoch_end (epoch hooks only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.times: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t0 = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        # Reading the logs waits for any asynchronously dispatched work (JAX) to finish.
+        for value in (logs or {}).values():
+            float(value)
+        self.times.append(time.perf_counter() - self._t0)
+
+
+def seed_model():
+    model = keras.Sequential([
+        keras.Input((3,)), layers.Dense(5, activation="sigmoid"),
+        layers.Dense(1, activation="softmax"),
+    ])
+    model.compile(loss="mse", optimizer="sgd", metrics=["accuracy"])
+    return model
+
+
+def titanic_model(optimizer="sgd"):
+    model = keras.Sequential([
+        keras.Input((9,)), layers.Dense(20, activation="sigmoid"),
+        layers.Dense(10, activation="relu"), layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(loss="binary_crossentropy", optimizer=optimizer, metrics=["accuracy"])
+    return model
+
+
+def mlp_model():
+    model = keras.Sequential([
+        keras.Input((MLP["features"],)), layers.Dense(MLP["hidden"], activation="relu"),
+        layers.Dense(MLP["hidden"], activation="relu"),
+        layers.Dense(MLP["classes"], activation="softmax"),
+    ])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam",
+                  metrics=["accuracy"])
+    return model
+
+
+def test_accuracy(model, x, y):
+    p = model.predict(x, verbose=0).reshape(-1)
+    return float(((p > 0.5) == (y > 0.5)).mean())
+
+
+def run_seed():
+    x, y = seed_data()
+    model = seed_model()
+    t0 = time.perf_counter()
+    model.fit(x, y, epochs=SEED["epochs"], batch_size=SEED["batch"], verbose=0)
+    return {"fit_s": time.perf_counter() - t0}
+
+
+def run_titanic():
+    x, y, xt, yt = titanic_data()
+    t0 = time.perf_counter()  # the first fit of a fresh model, model building included
+    model = titanic_model()
+    model.fit(x, y, epochs=TITANIC["epochs"], batch_size=TITANIC["batch"], verbose=0)
+    elapsed = time.perf_counter() - t0
+    return {"first_fit_s": elapsed, "test_acc": test_accuracy(model, xt, yt)}
+
+
+def run_small_batch():
+    x, y, _, _ = titanic_data()
+    model = titanic_model()
+    timer = EpochTimer()
+    epochs = SMALL_BATCH["quick_epochs" if quick() else "epochs"]
+    model.fit(x, y, epochs=epochs, batch_size=SMALL_BATCH["batch"], verbose=0,
+              callbacks=[timer])
+    steps = steps_per_epoch(len(x), SMALL_BATCH["batch"])
+    per_step = [t / steps * 1e6 for t in timer.times[1:]]
+    return {"us_per_step": median(per_step), "epochs_us": per_step}
+
+
+def run_titanic_adam():
+    x, y, xt, yt = titanic_data(standardize=True)
+    model = titanic_model("adam")
+    t0 = time.perf_counter()
+    model.fit(x, y, epochs=TITANIC_ADAM["epochs"], batch_size=TITANIC_ADAM["batch"], verbose=0)
+    elapsed = time.perf_counter() - t0
+    return {"fit_s": elapsed, "test_acc": test_accuracy(model, xt, yt)}
+
+
+def run_mlp():
+    x, y = mlp_data()
+    model = mlp_model()
+    batch = MLP["batch"]
+    # Warm-up (compilation, first steps), then one timed epoch over all 60,000 rows.
+    model.fit(x[:MLP_WARMUP_ROWS], y[:MLP_WARMUP_ROWS], epochs=1, batch_size=batch, verbose=0)
+    timer = EpochTimer()
+    t0 = time.perf_counter()
+    model.fit(x, y, epochs=1, batch_size=batch, verbose=0, callbacks=[timer])
+    fit_s = time.perf_counter() - t0
+    step_ms = timer.times[0] / steps_per_epoch(len(x), batch) * 1e3
+    pb = MLP["predict_batch"]
+    model.predict(x[:MLP_PREDICT_WARMUP_ROWS], batch_size=pb, verbose=0)
+    t0 = time.perf_counter()
+    p = model.predict(x, batch_size=pb, verbose=0)
+    predict_s = time.perf_counter() - t0
+    assert np.asarray(p).shape == (MLP["n"], MLP["classes"])
+    return {"step_ms": step_ms, "epoch_fit_s": fit_s, "predict_s": predict_s,
+            "rss_peak_mb": peak_rss_mb()}
+
+
+WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp}
+
+if __name__ == "__main__":
+    emit(WORKLOADS[workload_arg(WORKLOADS)]())
