@@ -184,7 +184,7 @@ def check_scale(model: Any, xs: list, original: Any) -> bool:
     sample = x[::max(1, len(x) // _SAMPLE_ROWS)].astype(np.float64, copy=False)
     if np.abs(sample).max() <= SCALE_LIMIT:
         return False
-    scale = np.percentile(np.abs(sample), 99, axis=0)
+    scale = _percentile99(np.abs(sample))
     if scale.max() <= SCALE_LIMIT:
         return False
     columns = [str(c) for c in original.columns] if hasattr(original, "columns") else None
@@ -224,3 +224,14 @@ def check_validation_options(has_validation: bool, callbacks: Any, **options: An
         "no val_ metrics will be computed (and a callback monitoring one never triggers). Pass "
         "validation_data=(x_val, y_val) or validation_split=0.2 to fit().",
         "validation-options-without-data")
+
+
+def _percentile99(values: np.ndarray) -> np.ndarray:
+    """Column-wise 99th percentile, as ``np.percentile(values, 99, axis=0)`` computes it
+    (linear interpolation), without importing ``numpy.ma`` during ``fit``.
+    """
+    ordered = np.sort(values, axis=0)
+    position = 0.99 * (len(ordered) - 1)
+    low = int(np.floor(position))
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
