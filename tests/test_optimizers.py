@@ -93,3 +93,27 @@ def test_invalid_arguments_are_explained():
         keras.optimizers.SGD(momentum=-1)
     with pytest.raises(TypeError, match="unexpected keyword"):
         keras.optimizers.Adam(betas=(0.9, 0.99))
+
+
+@pytest.mark.parametrize("make", [lambda: keras.optimizers.Adam(0.01, amsgrad=True),
+                                  lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+                                  lambda: keras.optimizers.RMSprop(0.01, centered=True)])
+def test_large_flat_updates_split_over_threads_match_per_variable_updates(make):
+    from keraslite.training.flat import FlatParameters
+
+    rng = np.random.default_rng(0)
+    shapes = [(600, 400), (400,), (400, 100)]  # 280,400 weights: more than 2**18
+    start = [rng.normal(size=s) for s in shapes]
+    grads = [[rng.normal(size=s) for s in shapes] for _ in range(3)]
+    a_vars = [keras.Variable(v.copy(), name=f"a{i}") for i, v in enumerate(start)]
+    b_vars = [keras.Variable(v.copy(), name=f"b{i}") for i, v in enumerate(start)]
+    params = FlatParameters(b_vars)
+    assert params.flat.size >= 1 << 18
+    a_opt, b_opt = make(), make()
+    for step in grads:
+        a_opt.apply_gradients(zip([g.copy() for g in step], a_vars))
+        for view, g in zip(params.grad_views, step):
+            view[...] = g
+        b_opt.apply_flat(params.grad, params.flat, params.variables, params.grad_views)
+    for a, b in zip(a_vars, b_vars):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-14)

@@ -28,6 +28,8 @@ class Adam(Optimizer):
 
     """
 
+    _elementwise_update = True
+
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, name: str | None = None,
                  **kwargs: Any) -> None:

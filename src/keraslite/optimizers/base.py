@@ -182,10 +182,28 @@ class Optimizer(SlotState):
             return Tensor(self._iterations.value // steps)
         return self._iterations
 
+    # Update rules that are purely element-wise may run on two halves of the flat buffer at once
+    # (NumPy releases the GIL in its loops, so the halves update in parallel on two cores).
+    _elementwise_update = False
+    _PARALLEL_MIN_SIZE = 1 << 18
+
+    def _update_flat(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
+        """Run :meth:`_update` over the flat buffers, split in two threads when it pays."""
+        if not self._elementwise_update or w.size < self._PARALLEL_MIN_SIZE:
+            self._update(w, g, slots, learning_rate)
+            return
+        half = w.size // 2
+        parts = [slice(0, half), slice(half, w.size)]
+        pool = _thread_pool()
+        futures = [pool.submit(self._update, w[p], g[p], {k: v[p] for k, v in slots.items()},
+                               learning_rate) for p in parts]
+        for future in futures:
+            future.result()
+
     def _scratch(self, like: Any, index: int = 0) -> Any:
         """A reusable work array shaped like ``like``: updates allocate nothing per step."""
         buffers = self.__dict__.setdefault("_scratch_buffers", {})
-        key = (like.shape, like.dtype.str, index)
+        key = (like.shape, like.dtype.str, index, like.__array_interface__["data"][0])
         buffer = buffers.get(key)
         if buffer is None:
             buffer = buffers[key] = xp.empty_like(like)
@@ -297,7 +315,7 @@ class Optimizer(SlotState):
                         if self._use_weight_decay(v):
                             v.value -= v.value * (self.weight_decay * lr)
             self._begin_step()
-            self._update(flat, flat_grad, slots, lr)
+            self._update_flat(flat, flat_grad, slots, lr)
         self._finish_step(variables)
 
     def _accumulated(self, grads: list, accumulators: list,
@@ -452,3 +470,15 @@ def _takes_argument(fn: Any) -> bool:
         return True
     return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
                for p in params)
+
+
+_POOL: list = []
+
+
+def _thread_pool() -> Any:
+    """The process-wide two-thread pool for parallel flat updates (created on first use)."""
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="keraslite-update"))
+    return _POOL[0]

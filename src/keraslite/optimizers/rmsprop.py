@@ -26,6 +26,8 @@ class RMSprop(Optimizer):
 
     """
 
+    _elementwise_update = True
+
     def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9, momentum: float = 0.0,
                  epsilon: float = 1e-7, centered: bool = False, name: str | None = None,
                  **kwargs: Any) -> None:

@@ -23,6 +23,8 @@ class SGD(Optimizer):
 
     """
 
+    _elementwise_update = True
+
     def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0, nesterov: bool = False,
                  name: str | None = None, **kwargs: Any) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
