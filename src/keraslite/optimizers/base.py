@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -203,7 +204,8 @@ class Optimizer(SlotState):
     def _scratch(self, like: Any, index: int = 0) -> Any:
         """A reusable work array shaped like ``like``: updates allocate nothing per step."""
         buffers = self.__dict__.setdefault("_scratch_buffers", {})
-        key = (like.shape, like.dtype.str, index, like.__array_interface__["data"][0])
+        # One buffer per thread: the halves of a parallel flat update never share one.
+        key = (like.shape, like.dtype.str, index, threading.get_ident())
         buffer = buffers.get(key)
         if buffer is None:
             buffer = buffers[key] = xp.empty_like(like)
