@@ -148,16 +148,6 @@ class DensePlan:
             return None
         return y.astype(dtype, copy=False)
 
-    def forward(self, x: Any) -> list:
-        """Activations of every layer for a batch ``x`` (the first entry is ``x``)."""
-        acts = [x]
-        for w, b, act, _, _ in self.layers:
-            z = acts[-1] @ w
-            if b is not None:
-                z += b
-            acts.append(_FUSED[act][0](z))
-        return acts
-
     def _buffer(self, name: str, i: int, shape: tuple) -> Any:
         """A work array reused from step to step (one per layer, role and batch size)."""
         key = (name, i, shape)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.autodiff import recording
 from keraslite.backend import xp
 from keraslite.training.fast import DensePlan
 from keraslite.training.flat import flat_parameters
@@ -61,16 +60,9 @@ class TapeRunner:
         self.ew = [Shuffled(a, order) for a in self.sws]
 
     def train(self, sl: slice) -> None:
-        model = self.model
-        xb = model._pack([a[sl] for a in self.ex], self.kind)
-        ys = [a[sl] for a in self.ey]
-        sws = [a[sl] for a in self.ew]
-        with recording():
-            total, parts, preds, sw_list = model._forward_loss(xb, ys, sws, True)
-        from keraslite.autodiff import backward
-
-        apply_gradients(model, backward(total, self.variables), self.variables)
-        model._update_trackers(total, parts, preds, ys, sw_list)
+        xb = self.model._pack([a[sl] for a in self.ex], self.kind)
+        self.model._train_batch(xb, [a[sl] for a in self.ey], [a[sl] for a in self.ew],
+                                self.variables)
 
     def logs(self) -> dict:
         return self.model._logs()

@@ -143,8 +143,10 @@ class Trainer(InputHandling, Inference):
                 total = ops.add(total, term)
         return total, parts, preds, sw_list
 
-    def _train_batch(self, xb: Any, ys: list, sws: list) -> None:
-        variables = self.trainable_variables
+    def _train_batch(self, xb: Any, ys: list, sws: list, variables: list | None = None) -> None:
+        """One recorded step: forward, loss, backward, update, metrics (the general path)."""
+        if variables is None:
+            variables = self.trainable_variables
         with recording():
             total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, True)
         apply_gradients(self, backward(total, variables), variables)
