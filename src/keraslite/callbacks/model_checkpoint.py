@@ -7,12 +7,11 @@ import os
 import warnings
 from typing import Any
 
-from keraslite.callbacks.callback import Callback
-from keraslite.callbacks.monitor import metric_direction
+from keraslite.callbacks.monitor import MonitorCallback
 from keraslite.naming import KerasliteWarning
 
 
-class ModelCheckpoint(Callback):
+class ModelCheckpoint(MonitorCallback):
     """Save the model or its weights after each epoch (or every ``save_freq`` batches).
 
     Every save goes through a temporary file that replaces the target only when complete, so
@@ -47,9 +46,10 @@ class ModelCheckpoint(Callback):
                  save_best_only: bool = False, save_weights_only: bool = False,
                  mode: str = "auto", save_freq: Any = "epoch",
                  initial_value_threshold: float | None = None) -> None:
-        super().__init__()
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"`mode` must be 'auto', 'min' or 'max'. Received: mode={mode!r}")
+        super().__init__(monitor, mode, baseline=initial_value_threshold)
         self.filepath = os.fspath(filepath)
-        self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
@@ -58,17 +58,12 @@ class ModelCheckpoint(Callback):
                                      or save_freq < 1):
             raise ValueError(f"Unrecognized save_freq: expected 'epoch' or a positive number of "
                              f"batches. Received: save_freq={save_freq!r}")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"`mode` must be 'auto', 'min' or 'max'. Received: mode={mode!r}")
-        self.mode = mode
         suffix = ".weights.h5" if save_weights_only else ".keras"
         if not self.filepath.endswith(suffix):
             raise ValueError(
                 f"The filepath must end in `{suffix}` when save_weights_only="
                 f"{save_weights_only}. Received: filepath={self.filepath!r}"
             )
-        self.best = initial_value_threshold
-        self._higher: bool | None = None
         self._epoch = 0
         self._batches = 0
 
@@ -120,25 +115,13 @@ class ModelCheckpoint(Callback):
             ) from None
 
     def _improved(self, current: float) -> bool:
-        if math.isnan(current):
-            return False
-        if self._higher is None:
-            self._higher = self._direction()
-        if self.best is None:
-            return True
-        return current > self.best if self._higher else current < self.best
+        return not math.isnan(current) and self._is_improvement(current, self.best)
 
     def _direction(self) -> bool:
         """Whether higher values of ``monitor`` are better."""
-        if self.mode != "auto":
-            return self.mode == "max"
-        direction = metric_direction(self.model, self.monitor)
-        if direction is not None:
-            return direction == "up"
-        raise ValueError(
-            f"ModelCheckpoint cannot tell whether {self.monitor!r} should go up or down. Pass "
-            f"mode='max' or mode='min'. Received: monitor={self.monitor!r}, mode='auto'"
-        )
+        if self._minimize is None:
+            self._resolve_mode()
+        return not self._minimize
 
 
 class _BatchModelCheckpoint(ModelCheckpoint):
