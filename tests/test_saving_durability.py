@@ -179,6 +179,19 @@ def test_ctrl_c_then_resume_matches_an_uninterrupted_run(tmp_path, capsys):
     assert not (tmp_path / "b").exists()
 
 
+def test_a_backup_write_killed_midway_leaves_no_trace_once_training_completes(tmp_path):
+    backup = tmp_path / "b"
+    backup.mkdir()
+    (backup / ".latest.weights.h5.x1y2.tmp").write_bytes(b"half a file")  # a killed save
+    (backup / "notes.txt").write_text("the user's")
+    run_fit(backup)
+    assert sorted(p.name for p in backup.iterdir()) == ["notes.txt"]
+    (backup / "notes.txt").unlink()
+    (backup / ".latest.weights.h5.x1y2.tmp").write_bytes(b"half a file")
+    run_fit(backup)
+    assert not backup.exists()
+
+
 def test_backup_and_restore_arguments(tmp_path):
     with pytest.raises(ValueError, match="save_freq='epoch'"):
         keras.callbacks.BackupAndRestore(tmp_path, save_freq=10)

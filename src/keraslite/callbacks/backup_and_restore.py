@@ -60,8 +60,18 @@ class BackupAndRestore(Callback):
     def backup_path(self) -> str:
         return os.path.join(self.backup_dir, "latest.weights.h5")
 
+    def _remove_interrupted_writes(self) -> None:
+        """Delete the temporary files of backups whose write was killed before it finished."""
+        prefix = f".{os.path.basename(self.backup_path)}."
+        with contextlib.suppress(FileNotFoundError):
+            for name in os.listdir(self.backup_dir):
+                if name.startswith(prefix) and name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(os.path.join(self.backup_dir, name))
+
     def on_train_begin(self, logs: dict | None = None) -> None:
         self._last_epoch = None
+        self._remove_interrupted_writes()
         if not os.path.exists(self.backup_path):
             return
         from keraslite.saving.saving_api import load_weights
@@ -92,6 +102,7 @@ class BackupAndRestore(Callback):
             return  # interrupted (e.g. Ctrl-C): keep the backup to resume from
         with contextlib.suppress(FileNotFoundError):
             os.remove(self.backup_path)
+        self._remove_interrupted_writes()
         with contextlib.suppress(OSError):
             os.rmdir(self.backup_dir)  # only if nothing else is in it
 
