@@ -127,3 +127,40 @@ def test_large_data_is_shuffled_per_batch_with_the_same_result(monkeypatch):
     for other in weights[1:]:
         for a, b in zip(weights[0], other):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "binary_crossentropy"])
+def test_a_steady_state_step_allocates_no_arrays(monkeypatch, loss):
+    """Batches, activations, deltas and the loss gradient live in reused buffers."""
+    import tracemalloc
+
+    from keraslite.training import loop
+
+    monkeypatch.setattr(loop, "GATHER_ONCE_BYTES", 0)  # the batch gather of a large x, too
+    units = 3 if loss.startswith("sparse") else 1
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64 * 30, 5)).astype("float32")
+    x = np.ascontiguousarray(np.repeat(x, 64, axis=1))  # 320 features: a batch is 80 KiB
+    output = "softmax" if units > 1 else "sigmoid"
+    model = keras.Sequential([keras.Input((320,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(units, activation=output)])
+    model.compile(optimizer="adam", loss=loss)
+    y = rng.integers(0, units + (units == 1), size=len(x))
+    sw = rng.random(len(x)).astype("float32")
+    model.fit(x[:128], y[:128], sample_weight=sw[:128], batch_size=64, verbose=0)
+
+    peaks = []
+
+    class Probe(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            current, peak = tracemalloc.get_traced_memory()
+            peaks.append(peak - current)
+            tracemalloc.reset_peak()
+
+    tracemalloc.start()
+    try:
+        model.fit(x, y, sample_weight=sw, batch_size=64, verbose=0, callbacks=[Probe()])
+    finally:
+        tracemalloc.stop()
+    # NumPy's broadcasting ufuncs (the bias add) use one internal 8192-element buffer: 32 KiB
+    assert np.median(peaks[5:]) < 40 * 1024, peaks

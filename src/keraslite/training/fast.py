@@ -15,7 +15,7 @@ from keraslite import losses as losses_module
 from keraslite.backend import epsilon, xp
 from keraslite.layers.core import Dense
 from keraslite.layers.input_layer import InputLayer
-from keraslite.ops.nn import _FUSED, _sigmoid_value, _softmax_value
+from keraslite.ops.nn import _FUSED, _sigmoid_inplace
 from keraslite.training.flat import FlatParameters
 
 _LOSS_KINDS = {
@@ -158,8 +158,8 @@ class DensePlan:
 
     def step(self, x: Any, t: Any, sample_weight: Any, pred_out: Any) -> None:
         """Forward and backward for one batch: gradients into the flat gradient buffer and the
-        pre-update predictions into ``pred_out``. Hidden activations and gradients live in
-        reused buffers, so a step in steady state allocates only O(batch × outputs) arrays.
+        pre-update predictions into ``pred_out``. Activations, deltas and the loss gradient
+        live in reused buffers, so a step in steady state allocates no arrays.
         """
         n = len(x)
         acts = [x]
@@ -167,7 +167,11 @@ class DensePlan:
             z = xp.matmul(acts[-1], w, out=self._buffer("z", i, (n, w.shape[1])))
             if b is not None:
                 z += b
-            acts.append(_FUSED[act][0](z))
+            if act == "softmax":
+                _softmax_into(z, self._buffer("row", i, (n, 1)))
+            else:
+                _FUSED[act][0](z)
+            acts.append(z)
         p = acts[-1]
         pred_out[...] = p
         last = len(self.layers) - 1
@@ -178,46 +182,100 @@ class DensePlan:
         for i in range(last, -1, -1):
             w, b, act, gw, gb = self.layers[i]
             if not (fused and i == last):
-                _activation_backward(act, g, acts[i + 1], self._buffer("s", i, g.shape))
+                _activation_backward(act, g, acts[i + 1], self._buffer("s", i, g.shape),
+                                     self._buffer("row", i, (n, 1)))
             xp.matmul(acts[i].T, g, out=gw)
             if gb is not None:
                 xp.add.reduce(g, axis=0, out=gb)
             if i:
                 g = xp.matmul(g, w.T, out=self._buffer("g", i - 1, (n, w.shape[0])))
 
+    def _inside(self, p: Any, low: float, high: float) -> Any:
+        """The mask low <= p <= high, in a reused boolean buffer."""
+        mask = self._flags("inside", p.shape)
+        xp.greater_equal(p, low, out=mask)
+        upper = self._flags("upper", p.shape)
+        xp.less_equal(p, high, out=upper)
+        mask &= upper
+        return mask
+
+    def _flags(self, name: str, shape: tuple) -> Any:
+        key = (name, -1, shape)
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            buffer = self._buffers[key] = xp.empty(shape, bool)
+        return buffer
+
     def _output_delta(self, p: Any, t: Any, n: int) -> Any:
         """dL/dz of a sigmoid output under binary cross-entropy, zero where p was clipped."""
         eps = epsilon()
-        dz = p - t
-        dz *= (p >= eps) & (p <= 1 - eps)
+        dz = xp.subtract(p, t, out=self._buffer("dloss", 0, p.shape))
+        dz *= self._inside(p, eps, 1 - eps)
         dz *= 1.0 / (n * p.shape[1])
         return dz
 
     def _loss_gradient(self, p: Any, t: Any, n: int) -> Any:
         """dL/dp for the batch loss L = Σ_i l_i / n, where p is the model's output."""
         kind = self.kind
+        g = self._buffer("dloss", 0, p.shape)
         if kind == "mse":
-            return (p - t) * (2.0 / (n * p.shape[1]))
+            xp.subtract(p, t, out=g)
+            g *= 2.0 / (n * p.shape[1])
+            return g
         if kind == "bce":
             scale = 1.0 / (n * p.shape[1])
             if self.from_logits:
-                return (_sigmoid_value(p) - t) * scale
+                g[...] = p
+                _sigmoid_inplace(g)
+                g -= t
+                g *= scale
+                return g
+            # (pc - t) / (pc (1 - pc)) where p lies inside [ε, 1 - ε], pc = clip(p, ε, 1 - ε)
             eps = epsilon()
-            pc = xp.clip(p, eps, 1 - eps)
-            inside = (p >= eps) & (p <= 1 - eps)
-            return (pc - t) / (pc * (1 - pc)) * inside * scale
+            xp.clip(p, eps, 1 - eps, out=g)
+            denominator = xp.subtract(1, g, out=self._buffer("work", 0, p.shape))
+            denominator *= g
+            g -= t
+            g /= denominator
+            g *= self._inside(p, eps, 1 - eps)
+            g *= scale
+            return g
+        row = self._buffer("row", -1, (n, 1))
         if self.from_logits:
-            return (_softmax_value(p, -1) * t.sum(axis=-1, keepdims=True) - t) * (1.0 / n)
-        # Keras scales probabilities to sum to 1, clips to [ε, 1 - ε], then takes the log.
+            g[...] = p
+            _softmax_into(g, row)
+            xp.add.reduce(t, axis=-1, keepdims=True, out=row)
+            g *= row
+            g -= t
+            g *= 1.0 / n
+            return g
+        # Keras scales probabilities to sum to 1, clips to [ε, 1 - ε], then takes the log:
+        # dq = -t / clip(q) inside the clip range, then back through q = p / Σp.
         eps = epsilon()
-        total = p.sum(axis=-1, keepdims=True)
-        q = p / total
-        qc = xp.clip(q, eps, 1 - eps)
-        dq = -(t / qc) * ((q >= eps) & (q <= 1 - eps)) * (1.0 / n)
-        return (dq - (dq * q).sum(axis=-1, keepdims=True)) / total
+        total = xp.add.reduce(p, axis=-1, keepdims=True, out=self._buffer("total", 0, (n, 1)))
+        q = xp.divide(p, total, out=self._buffer("work", 0, p.shape))
+        xp.clip(q, eps, 1 - eps, out=g)
+        xp.divide(t, g, out=g)
+        xp.negative(g, out=g)
+        g *= self._inside(q, eps, 1 - eps)
+        g *= 1.0 / n
+        q *= g
+        xp.add.reduce(q, axis=-1, keepdims=True, out=row)
+        g -= row
+        g /= total
+        return g
 
 
-def _activation_backward(act: str, g: Any, a: Any, work: Any) -> None:
+def _softmax_into(z: Any, row: Any) -> None:
+    """Softmax over the last axis of ``z``, in place; ``row`` is an (n, 1) work array."""
+    xp.maximum.reduce(z, axis=-1, keepdims=True, out=row)
+    z -= row
+    xp.exp(z, out=z)
+    xp.add.reduce(z, axis=-1, keepdims=True, out=row)
+    z /= row
+
+
+def _activation_backward(act: str, g: Any, a: Any, work: Any, row: Any) -> None:
     """Multiply ``g`` in place by f'(z), read from the activation's output ``a``."""
     if act == "relu":
         xp.sign(a, out=work)
@@ -232,5 +290,6 @@ def _activation_backward(act: str, g: Any, a: Any, work: Any) -> None:
         g *= work
     elif act == "softmax":
         xp.multiply(g, a, out=work)
-        g -= work.sum(axis=-1, keepdims=True)
+        xp.add.reduce(work, axis=-1, keepdims=True, out=row)
+        g -= row
         g *= a

@@ -34,17 +34,32 @@ GATHER_ONCE_BYTES = 16 * 2**20
 
 
 class Shuffled:
-    """One epoch's view of ``array`` in the order ``order`` (None: as it is), sliced by batch."""
+    """One epoch's view of ``array`` in the order ``order`` (None: as it is), sliced by batch.
 
-    __slots__ = ("array", "order")
+    With ``buffers`` (a dict kept across epochs), a batch gathered from a large array is written
+    into a reused array: the batch is then only valid until the next one is taken.
+    """
 
-    def __init__(self, array: Any, order: Any) -> None:
+    __slots__ = ("array", "order", "buffers")
+
+    def __init__(self, array: Any, order: Any, buffers: dict | None = None) -> None:
         if order is not None and array.nbytes <= GATHER_ONCE_BYTES:
             array, order = array[order], None
-        self.array, self.order = array, order
+        self.array, self.order, self.buffers = array, order, buffers
 
     def __getitem__(self, sl: slice) -> Any:
-        return self.array[sl] if self.order is None else self.array[self.order[sl]]
+        if self.order is None:
+            return self.array[sl]
+        rows = self.order[sl]
+        if self.buffers is None:
+            return self.array[rows]
+        key = (id(self.array), len(rows))
+        out = self.buffers.get(key)
+        if out is None:
+            out = self.buffers[key] = xp.empty((len(rows),) + self.array.shape[1:],
+                                               self.array.dtype)
+        # mode="clip" (the rows are valid indices) writes straight into `out`, unbuffered
+        return xp.take(self.array, rows, axis=0, out=out, mode="clip")
 
 
 class TapeRunner:
@@ -82,6 +97,7 @@ class FastRunner:
         self.loss = model._compiled_loss.fns[0]
         n = len(x)
         self.pred = xp.empty((n, plan.units), plan.params.flat.dtype)
+        self._batch_buffers: dict = {}
 
     @classmethod
     def create(cls, model: Any, xs: list, kind: str, ys: list, sws: list,
@@ -102,8 +118,11 @@ class FastRunner:
         return cls(model, plan, xs[0], targets, ys[0], sws[0] if sws else None)
 
     def begin_epoch(self, order: Any) -> None:
-        self.ex, self.et, self.ey = (Shuffled(a, order) for a in (self.x, self.t, self.y))
-        self.ew = None if self.sw is None else Shuffled(self.sw, order)
+        # x, targets and weights of a batch are read only within its step: reused buffers
+        step_only = self._batch_buffers
+        self.ex, self.et = Shuffled(self.x, order, step_only), Shuffled(self.t, order, step_only)
+        self.ey = Shuffled(self.y, order)
+        self.ew = None if self.sw is None else Shuffled(self.sw, order, step_only)
         self.done = 0
         self.absorbed = 0
 
