@@ -29,6 +29,7 @@ from typing import Any
 
 from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import xp
+from keraslite.backend.threads import on_halves
 from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
 from keraslite.optimizers.schedules import LearningRateSchedule
@@ -193,13 +194,9 @@ class Optimizer(SlotState):
         if not self._elementwise_update or w.size < self._PARALLEL_MIN_SIZE:
             self._update(w, g, slots, learning_rate)
             return
-        half = w.size // 2
-        parts = [slice(0, half), slice(half, w.size)]
-        pool = _thread_pool()
-        futures = [pool.submit(self._update, w[p], g[p], {k: v[p] for k, v in slots.items()},
-                               learning_rate) for p in parts]
-        for future in futures:
-            future.result()
+        on_halves(lambda part: self._update(w[part], g[part],
+                                            {k: v[part] for k, v in slots.items()},
+                                            learning_rate), w.size)
 
     def _scratch(self, like: Any, index: int = 0) -> Any:
         """A reusable work array shaped like ``like``: updates allocate nothing per step."""
@@ -472,15 +469,3 @@ def _takes_argument(fn: Any) -> bool:
         return True
     return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
                for p in params)
-
-
-_POOL: list = []
-
-
-def _thread_pool() -> Any:
-    """The process-wide two-thread pool for parallel flat updates (created on first use)."""
-    if not _POOL:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _POOL.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="keraslite-update"))
-    return _POOL[0]
