@@ -27,13 +27,20 @@ class Model(ModelSaving, Trainer, Layer):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
-        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
-            from keraslite.models.functional import Functional
-
-            return super().__new__(Functional)
+        if len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs:
+            # Model(inputs, outputs) is a Functional model; so is a subclass called that way
+            # (a Functional model with the subclass's methods: train_step, ...).
+            return super().__new__(_functional_class(cls))
         return super().__new__(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from keraslite.models.functional import Functional
+
+        if (args or "inputs" in kwargs) and not isinstance(self, Functional):
+            # A subclass whose __init__ builds its graph: super().__init__(inputs, outputs)
+            self.__class__ = _functional_class(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         name = kwargs.pop("name", None)
         trainable = kwargs.pop("trainable", True)
         dtype = kwargs.pop("dtype", None)
@@ -114,6 +121,28 @@ class Model(ModelSaving, Trainer, Layer):
 
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}
+
+
+_FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def _functional_class(cls: type) -> type:
+    """``cls`` itself when it is already Functional, else a Functional twin of ``cls`` (same
+    name, ``cls``'s methods first, then Functional's).
+    """
+    from keraslite.models.functional import Functional
+
+    if cls is Model:
+        return Functional
+    if issubclass(cls, Functional):
+        return cls
+    twin = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if twin is None:
+        twin = type(cls.__name__, (cls, Functional), {
+            "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__})
+        _FUNCTIONAL_SUBCLASSES[cls] = twin
+    return twin
 
 
 def _default_model_name(cls: type) -> str:

@@ -9,6 +9,7 @@ from keraslite.lazy import LazyModule
 from keraslite.training import iterators
 from keraslite.training.fast import predict_dense
 from keraslite.training.inputs import check_batch_size, resolve_verbose
+from keraslite.training.steps import pack_x_y_sample_weight
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
@@ -28,8 +29,9 @@ class Inference:
 
     def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
         """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
-        if self._compiled_loss is not None:
+        if self._compiled_loss is not None or self._custom("test"):
             self.reset_metrics()
+        self._step_logs = None
         for step, (xb, ys, sws) in enumerate(batches):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
@@ -51,7 +53,7 @@ class Inference:
             return iterators.evaluate(self, x, y, sample_weight=sample_weight, verbose=verbose,
                                       steps=steps, callbacks=callbacks, return_dict=return_dict)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
-        if not ys:
+        if not ys and not self._custom("test"):
             raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, ys)
@@ -63,8 +65,12 @@ class Inference:
         return logs if return_dict else self._ordered(logs)
 
     def _ordered(self, logs: dict) -> Any:
-        """Results in ``metrics_names`` order; a bare float when only the loss is tracked."""
-        values = [logs[m.name] for m in self.metrics]
+        """Results in ``metrics_names`` order, then any other logged names sorted; a bare
+        float when there is only one.
+        """
+        names = [m.name for m in self.metrics if m.name in logs]
+        names += sorted(k for k in logs if k not in names)
+        values = [logs[k] for k in names]
         return values[0] if len(values) == 1 else values
 
     # -- predict -------------------------------------------------------------------------
@@ -87,7 +93,7 @@ class Inference:
         n_steps = max(-(-n // batch_size), 1)
         callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
         callback_list.on_predict_begin()
-        if not callbacks and kind != "list" and len(xs) == 1:
+        if not callbacks and kind != "list" and len(xs) == 1 and not self._custom("predict"):
             out = predict_dense(self, xs[0], batch_size,
                                 lambda step: callback_list.on_predict_batch_end(step, None))
             if out is not None:
@@ -104,7 +110,9 @@ class Inference:
         chunks: list = []
         for step, xb in enumerate(batches):
             callback_list.on_predict_batch_begin(step)
-            chunks.append(_values(self(xb, training=False)))
+            out = self.predict_step(pack_x_y_sample_weight(xb)) if self._custom("predict") \
+                else self(xb, training=False)
+            chunks.append(_values(out))
             callback_list.on_predict_batch_end(step, {"outputs": chunks[-1]})
         return _concat(chunks)
 
@@ -120,8 +128,9 @@ class Inference:
         self._require_compiled("test_on_batch")
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
         self._ensure_built(xs, kind)
-        if self._compiled_loss is not None:
+        if self._compiled_loss is not None or self._custom("test"):
             self.reset_metrics()
+        self._step_logs = None
         self._test_batch(self._pack(xs, kind), ys, sws)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
@@ -129,10 +138,14 @@ class Inference:
 
 def _values(out: Any) -> Any:
     if isinstance(out, (list, tuple)):
-        return [o.value for o in out]
+        return [_value(o) for o in out]
     if isinstance(out, dict):
-        return {k: v.value for k, v in out.items()}
-    return out.value
+        return {k: _value(v) for k, v in out.items()}
+    return _value(out)
+
+
+def _value(out: Any) -> Any:
+    return xp.asarray(getattr(out, "value", out))
 
 
 def _concat(chunks: list) -> Any:

@@ -102,7 +102,8 @@ class FastRunner:
     @classmethod
     def create(cls, model: Any, xs: list, kind: str, ys: list, sws: list,
                steps_per_epoch: Any) -> FastRunner | None:
-        if getattr(model, "run_eagerly", False) or steps_per_epoch is not None or \
+        if getattr(model, "run_eagerly", False) or model._custom("train") or \
+                steps_per_epoch is not None or \
                 len(xs) != 1 or len(ys) != 1 or kind == "list" \
                 or model._compiled_metrics is None or len(model._compiled_loss.fns) != 1 \
                 or model._compiled_loss.weights != [1.0]:

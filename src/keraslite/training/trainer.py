@@ -25,11 +25,12 @@ from keraslite.training.compile import CompiledLoss, CompiledMetrics
 from keraslite.training.inference import Inference
 from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
 from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
+from keraslite.training.steps import Steps, pack_x_y_sample_weight
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
 
-class Trainer(InputHandling, Inference):
+class Trainer(InputHandling, Inference, Steps):
     """Training methods mixed into :class:`~keraslite.Model`."""
 
     def __init__(self) -> None:
@@ -42,6 +43,7 @@ class Trainer(InputHandling, Inference):
         self._compiled_metrics: CompiledMetrics | None = None
         self._loss_tracker: Mean | None = None
         self._output_loss_trackers: list = []
+        self._compile_args: tuple = (None, None, None, None)
 
     # -- compile -------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
@@ -92,7 +94,8 @@ class Trainer(InputHandling, Inference):
         self._compiled_loss = CompiledLoss(loss, loss_weights, names)
         self._compiled_metrics = CompiledMetrics(metrics, weighted, names)
         self._compiled_metrics.build(ys, preds)
-        self._loss_tracker = Mean(name="loss")
+        if self._loss_tracker is None:
+            self._loss_tracker = Mean(name="loss")
         self._output_loss_trackers = (
             [Mean(name=f"{n}_loss") for n in names] if len(names) > 1 else []
         )
@@ -104,6 +107,10 @@ class Trainer(InputHandling, Inference):
                 "model.compile(optimizer='adam', loss='binary_crossentropy', "
                 "metrics=['accuracy'])."
             )
+        custom = {"fit": "train", "train_on_batch": "train", "evaluate": "test",
+                  "test_on_batch": "test"}.get(what)
+        if custom and self._custom(custom):
+            return  # the overridden step decides what it needs
         if self._compile_args[0] is None and what != "predict":
             raise ValueError(
                 f"The model was compiled without a loss, so `{what}` has nothing to minimize or "
@@ -112,11 +119,18 @@ class Trainer(InputHandling, Inference):
 
     @property
     def metrics(self) -> list:
-        """The loss tracker, the compiled metrics, then per-output loss trackers (Keras' order)."""
+        """The loss tracker, the compiled metrics, per-output loss trackers (Keras' order),
+        then metrics assigned as attributes of the model (``self.loss_tracker = Mean(...)``).
+        """
         out = [] if self._loss_tracker is None else [self._loss_tracker]
         if self._compiled_metrics is not None:
             out += self._compiled_metrics.metrics
-        return out + self._output_loss_trackers
+        out += self._output_loss_trackers
+        for key, value in vars(self).items():
+            if not key.startswith("_") and isinstance(value, metrics_module.Metric) and \
+                    all(value is not m for m in out):
+                out.append(value)
+        return out
 
     @property
     def metrics_names(self) -> list[str]:
@@ -145,6 +159,9 @@ class Trainer(InputHandling, Inference):
 
     def _train_batch(self, xb: Any, ys: list, sws: list, variables: list | None = None) -> None:
         """One recorded step: forward, loss, backward, update, metrics (the general path)."""
+        if self._custom("train"):
+            self._run_step("train", _step_data(xb, ys, sws))
+            return
         if variables is None:
             variables = self.trainable_variables
         with recording():
@@ -154,12 +171,15 @@ class Trainer(InputHandling, Inference):
 
     def _ensure_compiled(self, xs: list, kind: str, ys: list, sws: list) -> None:
         """Resolve the loss and metrics against the outputs, using the first sample."""
-        if self._compiled_loss is None:
+        if self._compiled_loss is None and not self._custom("train"):
             self._forward_loss(self._pack([a[:1] for a in xs], kind), [a[:1] for a in ys],
                                [a[:1] for a in sws], False)
             self.reset_metrics()
 
     def _test_batch(self, xb: Any, ys: list, sws: list) -> None:
+        if self._custom("test"):
+            self._run_step("test", _step_data(xb, ys, sws))
+            return
         total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, False)
         self._update_trackers(total, parts, preds, ys, sw_list)
 
@@ -175,8 +195,11 @@ class Trainer(InputHandling, Inference):
         """Current metric results, sorted by name as Keras reports them.
 
         A single value is a float; a vector result (``F1Score(average=None)`` over several
-        classes) stays an array, as Keras 3 stores it (the progress bar shows its mean).
+        classes) stays an array, as Keras 3 stores it (the progress bar shows its mean). After
+        an overridden ``train_step``/``test_step``, the dict it returned, in its order.
         """
+        if self._step_logs is not None:
+            return dict(self._step_logs)
         return dict(sorted((m.name, _log_value(m.result())) for m in self.metrics))
 
     # -- fit -----------------------------------------------------------------------------
@@ -226,7 +249,7 @@ class Trainer(InputHandling, Inference):
                 steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
                 validation_batch_size=validation_batch_size, validation_freq=validation_freq)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
-        if not ys:
+        if not ys and not self._custom("train"):
             raise ValueError(
                 "`fit` needs targets: pass `y` (the labels) along with `x`. Received: y=None"
             )
@@ -263,6 +286,7 @@ class Trainer(InputHandling, Inference):
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
+                self._step_logs = None
                 callback_list.on_epoch_begin(epoch)
                 runner.begin_epoch(global_rng().permutation(n) if shuffle else None)
                 for step in range(steps):
@@ -358,8 +382,9 @@ class Trainer(InputHandling, Inference):
             cw = data_module.class_weights_to_sample_weights(ys[0], class_weight)
             sws = [cw * sws[0]] if sws else [cw]
         self._ensure_built(xs, kind)
-        if self._compiled_loss is not None:
+        if self._compiled_loss is not None or self._custom("train"):
             self.reset_metrics()
+        self._step_logs = None
         self._train_batch(self._pack(xs, kind), ys, sws)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
@@ -388,3 +413,10 @@ def _log_value(result: Any) -> Any:
     """A metric result for the logs: a float when it holds one value, else a 1-D array."""
     value = xp.asarray(getattr(result, "value", result))
     return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
+
+
+def _step_data(xb: Any, ys: list, sws: list) -> Any:
+    """A batch as a step receives it: ``x``, ``(x, y)`` or ``(x, y, sample_weight)``."""
+    y = None if not ys else (ys[0] if len(ys) == 1 else list(ys))
+    sw = None if not sws else (sws[0] if len(sws) == 1 else list(sws))
+    return pack_x_y_sample_weight(xb, y, sw)
