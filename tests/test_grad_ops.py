@@ -363,6 +363,168 @@ case("layer_normalization",
      lambda x, g: ops.layer_normalization(x, g, axis=-1, epsilon=1e-3, rms_scaling=True),
      NX, RN.standard_normal(2) + 2, id="layer_normalization-rms_scaling")
 
+
+# -- ops of elementwise.py, linalg.py, layout.py, sorting.py and the newer reductions ----
+# (own generator, so the inputs of the cases above stay the same)
+RX = np.random.default_rng(2718)
+
+
+def rx_normal(*shape):
+    return RX.standard_normal(shape)
+
+
+def rx_away(*shape, low=0.3, high=2.0):
+    return RX.uniform(low, high, shape) * RX.choice([-1.0, 1.0], shape)
+
+
+def rx_distinct(*shape):
+    n = int(np.prod(shape, dtype=int))
+    return (RX.permutation(n) * 0.3 - 0.15 * n + RX.uniform(-0.1, 0.1, n)).reshape(shape)
+
+
+UNIT = RX.uniform(-0.8, 0.8, (3, 4))
+case("reciprocal", ops.reciprocal, rx_away(3, 4))
+case("rsqrt", ops.rsqrt, RX.uniform(0.3, 3.0, (3, 4)))
+case("log2", ops.log2, RX.uniform(0.3, 3.0, (3, 4)))
+case("log10", ops.log10, RX.uniform(0.3, 3.0, (3, 4)))
+case("exp2", ops.exp2, rx_normal(3, 4))
+case("tan", ops.tan, RX.uniform(-1.2, 1.2, (3, 4)))
+case("arcsin", ops.arcsin, UNIT)
+case("arccos", ops.arccos, UNIT)
+case("arctan", ops.arctan, rx_normal(3, 4) * 2)
+case("arctan2", ops.arctan2, rx_away(3, 4), rx_away(3, 4))
+case("arctan2", ops.arctan2, rx_away(3, 1), rx_away(4), id="arctan2-broadcast")
+case("sinh", ops.sinh, rx_normal(3, 4))
+case("cosh", ops.cosh, rx_away(3, 4))
+case("arcsinh", ops.arcsinh, rx_normal(3, 4) * 2)
+case("arccosh", ops.arccosh, RX.uniform(1.3, 4.0, (3, 4)))
+case("arctanh", ops.arctanh, UNIT)
+case("erf", ops.erf, rx_normal(3, 4) * 1.5)
+case("erf", ops.erf, np.array([-3.0, -0.6, -0.45, -1e-3, 2e-3, 0.3, 0.52, 4.0]),
+     id="erf-both-sides")
+MOD_B = RX.uniform(0.5, 2.0, (3, 4))
+MOD_A = (RX.integers(-3, 3, (3, 4)) + RX.uniform(0.2, 0.8, (3, 4))) * MOD_B
+case("mod", ops.mod, MOD_A, MOD_B)
+case("mod", lambda a: ops.mod(a, 0.7), (RX.integers(-3, 3, (3, 4)) + 0.5) * 0.7,
+     id="mod-scalar-divisor")
+case("nan_to_num", ops.nan_to_num, rx_normal(3, 4))
+case("copy", ops.copy, rx_normal(3, 4))
+
+EINSUM = {
+    "matmul": ("ij,jk->ik", (3, 4), (4, 2)),
+    "batched-ellipsis": ("...ij,...jk", (2, 1, 3, 4), (5, 4, 2)),
+    "diagonal": ("ii->i", (3, 3)),
+    "trace": ("ii", (3, 3)),
+    "sum-all": ("ij->", (3, 4)),
+    "broadcast-size-1": ("ij,ij->ij", (1, 3), (2, 3)),
+    "outer": ("i,j->ij", (3,), (4,)),
+    "three-operands": ("bij,bjk,bkl->bil", (2, 3, 4), (2, 4, 2), (2, 2, 3)),
+    "implicit": ("ij,kj", (3, 4), (2, 4)),
+    "transpose": ("ji", (3, 4)),
+    "repeated-and-summed": ("iij,k->jk", (3, 3, 2), (4,)),
+    "ellipsis-broadcast-rank": ("...i,i->...", (2, 3, 4), (4,)),
+}
+for name, (spec, *shapes) in EINSUM.items():
+    case("einsum", lambda *xs, spec=spec: ops.einsum(spec, *xs),
+         *[rx_normal(*s) for s in shapes], id=f"einsum-{name}")
+case("outer", ops.outer, rx_normal(3), rx_normal(2, 2))
+case("tensordot", ops.tensordot, rx_normal(2, 3, 4), rx_normal(3, 4, 2))
+case("tensordot", lambda a, b: ops.tensordot(a, b, axes=([1, 0], [0, 2])), rx_normal(2, 3, 4),
+     rx_normal(3, 2, 2), id="tensordot-axes-lists")
+case("tensordot", lambda a, b: ops.tensordot(a, b, axes=0), rx_normal(2), rx_normal(3),
+     id="tensordot-axes=0")
+
+NORMS = {
+    "default-vector": (dict(), rx_normal(5)),
+    "default-matrix": (dict(), rx_normal(3, 4)),
+    "default-3d": (dict(), rx_normal(2, 3, 2)),
+    "axis-keepdims": (dict(axis=-1, keepdims=True), rx_normal(2, 3, 4)),
+    "ord=1": (dict(ord=1, axis=0), rx_away(3, 4)),
+    "ord=3": (dict(ord=3, axis=1), rx_away(3, 4)),
+    "ord=0.5": (dict(ord=0.5, axis=1), rx_away(3, 4)),
+    "ord=inf": (dict(ord=np.inf), rx_distinct(6)),
+    "ord=-inf": (dict(ord=-np.inf, axis=1), rx_distinct(3, 4) + 0.05),
+    "fro": (dict(ord="fro", axis=(1, 2)), rx_normal(2, 3, 4)),
+    "nuc": (dict(ord="nuc"), rx_normal(3, 4)),
+    "spectral": (dict(ord=2), rx_normal(4, 3)),
+    "smallest-singular": (dict(ord=-2, axis=(0, 2), keepdims=True), rx_normal(3, 2, 4)),
+    "matrix-ord=1": (dict(ord=1), rx_distinct(3, 4)),
+    "matrix-ord=-1": (dict(ord=-1), rx_distinct(3, 4)),
+    "matrix-ord=inf": (dict(ord=np.inf, axis=(-1, 0)), rx_distinct(3, 4)),
+    "matrix-ord=-inf": (dict(ord=-np.inf), rx_distinct(3, 4)),
+}
+for name, (kwargs, value) in NORMS.items():
+    case("norm", lambda x, kwargs=kwargs: ops.norm(x, **kwargs), value, id=f"norm-{name}")
+
+case("diag", ops.diag, rx_normal(3))
+case("diag", lambda x: ops.diag(x, k=-2), rx_normal(3), id="diag-vector-below")
+case("diag", lambda x: ops.diag(x, k=1), rx_normal(3, 4), id="diag-matrix-above")
+case("diag", lambda x: ops.diag(x, k=-1), rx_normal(3, 4), id="diag-matrix-below")
+case("diagonal", lambda x: ops.diagonal(x, 1, 2, 0), rx_normal(3, 2, 4))
+case("trace", ops.trace, rx_normal(3, 4))
+case("trace", lambda x: ops.trace(x, offset=-1, axis1=1, axis2=2), rx_normal(2, 3, 3),
+     id="trace-batched")
+case("tril", ops.tril, rx_normal(3, 4))
+case("triu", lambda x: ops.triu(x, k=-1), rx_normal(2, 3, 4))
+case("cross", ops.cross, rx_normal(2, 3), rx_normal(2, 3))
+case("cross", lambda a, b: ops.cross(a, b, axisa=0, axisc=0), rx_normal(3, 4), rx_normal(4, 3),
+     id="cross-axes")
+case("cross", ops.cross, rx_normal(4, 2), rx_normal(4, 2), id="cross-2d-vectors")
+case("cross", ops.cross, rx_normal(2), rx_normal(3), id="cross-2d-with-3d")
+
+for axis in (None, 0, 1, -1):
+    case("cumsum", lambda x, axis=axis: ops.cumsum(x, axis=axis), rx_normal(2, 3, 4),
+         id=f"cumsum-axis={axis}")
+    case("cumprod", lambda x, axis=axis: ops.cumprod(x, axis=axis), rx_away(2, 3, 4),
+         id=f"cumprod-axis={axis}")
+WITH_ZEROS = rx_normal(3, 4)
+WITH_ZEROS[0, 1] = WITH_ZEROS[1, 2] = WITH_ZEROS[1, 3] = 0.0
+case("cumprod", lambda x: ops.cumprod(x, axis=1), WITH_ZEROS, id="cumprod-zeros")
+case("cumprod", ops.cumprod, WITH_ZEROS, id="cumprod-zeros-flat")
+for axis in (None, 1, (0, 2), [-1]):
+    for keepdims in (False, True):
+        case("prod", lambda x, axis=axis, keepdims=keepdims: ops.prod(x, axis, keepdims),
+             rx_normal(2, 3, 4), id=f"prod-axis={axis}-keepdims={keepdims}".replace(" ", ""))
+case("prod", lambda x: ops.prod(x, axis=1), WITH_ZEROS, id="prod-zeros")
+case("average", lambda x: ops.average(x, axis=1), rx_normal(3, 4))
+case("average", lambda x, w: ops.average(x, axis=1, weights=w), rx_normal(3, 4),
+     RX.uniform(0.5, 2.0, 4), id="average-1d-weights")
+case("average", lambda x, w: ops.average(x, weights=w), rx_normal(3, 4),
+     RX.uniform(0.5, 2.0, (3, 4)), id="average-full-weights")
+case("max", lambda x: ops.max(x, axis=1, initial=0.5), rx_distinct(3, 4) + 0.03,
+     id="max-initial")
+case("min", lambda x: ops.min(x, initial=-0.4), rx_distinct(3, 4) + 0.03, id="min-initial")
+
+for axis in (-1, 0, None):
+    case("sort", lambda x, axis=axis: ops.sort(x, axis=axis), rx_distinct(3, 4),
+         id=f"sort-axis={axis}")
+case("top_k", lambda x: ops.top_k(x, 2)[0], rx_distinct(3, 5))
+case("median", ops.median, rx_distinct(3, 4), id="median-even")
+case("median", lambda x: ops.median(x, axis=1, keepdims=True), rx_distinct(2, 3, 4),
+     id="median-odd-keepdims")
+case("median", lambda x: ops.median(x, axis=(0, 2)), rx_distinct(2, 3, 3), id="median-axes")
+
+case("flip", ops.flip, rx_normal(2, 3))
+case("flip", lambda x: ops.flip(x, axis=(0, 2)), rx_normal(2, 3, 2), id="flip-axes")
+case("roll", lambda x: ops.roll(x, 2), rx_normal(2, 3))
+case("roll", lambda x: ops.roll(x, (1, -2), axis=(0, 1)), rx_normal(2, 3), id="roll-axes")
+case("moveaxis", lambda x: ops.moveaxis(x, [0, 1], [-1, 0]), rx_normal(2, 3, 4))
+case("swapaxes", lambda x: ops.swapaxes(x, 0, -1), rx_normal(2, 3, 4))
+case("ravel", ops.ravel, rx_normal(2, 3))
+case("unstack", lambda x: ops.unstack(x, axis=1), rx_normal(2, 3, 2))
+case("hstack", lambda a, b: ops.hstack([a, b]), rx_normal(2, 3), rx_normal(2, 1))
+case("hstack", lambda a, b: ops.hstack([a, b]), rx_normal(3), rx_normal(2), id="hstack-1d")
+case("vstack", lambda a, b: ops.vstack([a, b]), rx_normal(3), rx_normal(2, 3))
+case("slice", lambda x: ops.slice(x, (1, 0, 2), (2, -1, 2)), rx_normal(3, 2, 4))
+case("meshgrid", lambda a, b, c: ops.meshgrid(a, b, c), rx_normal(3), rx_normal(2),
+     rx_normal(4))
+case("meshgrid", lambda a, b: ops.meshgrid(a, b, indexing="ij"), rx_normal(3), rx_normal(2),
+     id="meshgrid-ij")
+for mode in ("constant", "edge", "reflect", "symmetric", "wrap", "circular"):
+    case("pad", lambda x, mode=mode: ops.pad(x, ((2, 1), (3, 2)), mode=mode), rx_normal(3, 3),
+         id=f"pad-{mode}")
+case("pad", lambda x: ops.pad(x, 1, constant_values=2.0), rx_normal(2, 3), id="pad-value")
+
 @pytest.mark.parametrize(("fn", "inputs", "check", "covers"), CASES)
 def test_op_gradient(fn, inputs, check, covers):
     check_gradients(fn, inputs, **check)
@@ -378,6 +540,10 @@ NON_DIFFERENTIABLE = {
     # comparisons and logic
     "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
     "logical_and", "logical_or", "logical_not", "isnan", "isfinite",
+    # newer ops: creation and inspection, integer or boolean results, piecewise constant
+    "eye", "identity", "linspace", "full_like", "ndim", "size", "is_tensor", "multi_hot",
+    "all", "any", "count_nonzero", "argsort", "in_top_k", "floor_divide", "logical_xor",
+    "isinf", "isclose",
 }
 
 
@@ -424,6 +590,17 @@ NON_DIFF_CALLS = {
     "zeros_like": lambda x: ops.zeros_like(x),
     "ones_like": lambda x: ops.ones_like(x),
     "one_hot": lambda x: ops.one_hot(ops.argmax(x, axis=-1), 4),
+    "all": lambda x: ops.all(x, axis=0),
+    "any": lambda x: ops.any(x),
+    "count_nonzero": lambda x: ops.count_nonzero(x, axis=1),
+    "argsort": lambda x: ops.argsort(x),
+    "in_top_k": lambda x: ops.in_top_k(np.array([0, 1, 2]), x, 2),
+    "floor_divide": lambda x: ops.floor_divide(x, 0.3),
+    "logical_xor": lambda x: ops.logical_xor(ops.greater(x, 0), ops.less(x, 1)),
+    "isinf": lambda x: ops.isinf(x),
+    "isclose": lambda x: ops.isclose(x, 0.0),
+    "full_like": lambda x: ops.full_like(x, 2.0),
+    "top_k-indices": lambda x: ops.top_k(x, 2)[1],
 }
 
 

@@ -85,3 +85,70 @@ def full(shape: tuple, fill_value: Any, dtype: Any = None) -> Tensor:
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Tensor:
     return Tensor(xp.arange(start, stop, step, dtype=dtype))
+
+
+def float_value(x: Any):
+    """The array behind ``x`` as a float array: ints, bools and Python numbers become floatx."""
+    v = value_of(x)
+    if isinstance(v, _PY_SCALARS) or xp.asarray(v).dtype.kind != "f":
+        return xp.asarray(v, dtype=floatx())
+    return v
+
+
+def full_like(x: Any, fill_value: Any, dtype: Any = None) -> Tensor:
+    """An array of ``x``'s shape filled with ``fill_value`` (``x``'s dtype by default)."""
+    return Tensor(xp.full_like(xp.asarray(value_of(x)), value_of(fill_value), dtype=dtype))
+
+
+def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor:  # noqa: N803
+    """An ``N × M`` matrix with ones on the ``k``-th diagonal and zeros elsewhere."""
+    return Tensor(xp.eye(N, M, k, dtype=dtype or floatx()))
+
+
+def identity(n: int, dtype: Any = None) -> Tensor:
+    """The ``n × n`` identity matrix."""
+    return Tensor(xp.eye(n, dtype=dtype or floatx()))
+
+
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False,
+             dtype: Any = None, axis: int = 0) -> Any:
+    """``num`` evenly spaced values from ``start`` to ``stop`` (included when ``endpoint``).
+
+    The values are start + i · step with step = (stop - start) / (num - 1) (or / num without the
+    endpoint). ``start`` and ``stop`` may be arrays: the samples then run along ``axis``.
+    With ``retstep`` the step is returned too, as ``(samples, step)``.
+    """
+    out = xp.linspace(value_of(start), value_of(stop), num, endpoint=endpoint, retstep=retstep,
+                      dtype=dtype or floatx(), axis=axis)
+    if retstep:
+        samples, step = out
+        return Tensor(samples), Tensor(xp.asarray(step, dtype=samples.dtype if
+                                                  samples.dtype.kind == "f" else floatx()))
+    return Tensor(out)
+
+
+def ndim(x: Any) -> int:
+    """The number of axes of ``x`` (works on symbolic tensors too)."""
+    return len(x.shape) if hasattr(x, "shape") else xp.ndim(value_of(x))
+
+
+def size(x: Any) -> int | None:
+    """The number of elements of ``x`` (``None`` for a symbolic tensor of unknown shape)."""
+    if getattr(type(x), "_keras_symbolic", False):
+        n = 1
+        for d in x.shape:
+            if d is None:
+                return None
+            n *= d
+        return n
+    return int(xp.size(value_of(x)))
+
+
+def is_tensor(x: Any) -> bool:
+    """Whether ``x`` is a keraslite Tensor (arrays and Python numbers are not)."""
+    return isinstance(x, Tensor)
+
+
+def copy(x: Any) -> Tensor:
+    """A copy of ``x`` with its own memory; the gradient passes through unchanged."""
+    return node(xp.array(value_of(x), copy=True), (x,), lambda g: (g,))

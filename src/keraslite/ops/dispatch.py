@@ -13,7 +13,7 @@ from typing import Any
 
 # Ops that build values rather than transform their arguments are left unwrapped.
 _SKIP = {"convert_to_tensor", "convert_to_numpy", "zeros", "ones", "full", "arange", "shape",
-         "dtype"}
+         "dtype", "eye", "identity", "linspace", "ndim", "size", "is_tensor"}
 
 
 def _has_symbolic(values: Any) -> bool:

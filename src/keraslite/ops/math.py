@@ -11,7 +11,7 @@ from typing import Any
 from keraslite.autodiff import node, unbroadcast
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
-from keraslite.ops.core import value_of
+from keraslite.ops.core import float_value, value_of
 
 
 def _shape(v) -> tuple:
@@ -280,13 +280,16 @@ def isfinite(x: Any) -> Tensor:
     return Tensor(xp.isfinite(value_of(x)))
 
 
-def round(x: Any) -> Tensor:  # noqa: A001 - the NumPy/Keras name
-    return Tensor(xp.round(value_of(x)))
+def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001 - the NumPy/Keras name
+    """Round to ``decimals`` places, halves to even; integers stay integers (no gradient)."""
+    return Tensor(xp.asarray(xp.round(value_of(x), decimals)))
 
 
 def floor(x: Any) -> Tensor:
-    return Tensor(xp.floor(value_of(x)))
+    """⌊x⌋; integer inputs give ``floatx()`` as in Keras (no gradient)."""
+    return Tensor(xp.asarray(xp.floor(float_value(x))))
 
 
 def ceil(x: Any) -> Tensor:
-    return Tensor(xp.ceil(value_of(x)))
+    """⌈x⌉; integer inputs give ``floatx()`` as in Keras (no gradient)."""
+    return Tensor(xp.asarray(xp.ceil(float_value(x))))

@@ -6,7 +6,7 @@ from typing import Any
 
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
-from keraslite.backend import xp
+from keraslite.backend import floatx, xp
 from keraslite.ops.core import value_of
 
 
@@ -59,32 +59,47 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return node(out, (x,), vjp)
 
 
-def _extreme(fn, x: Any, axis: Any, keepdims: bool) -> Tensor:
+def _extreme(fn, x: Any, axis: Any, keepdims: bool, initial: Any = None) -> Tensor:
     axis = _axis(axis)
     v = xp.asarray(value_of(x))
-    out = fn(v, axis=axis, keepdims=keepdims)
+    if initial is None:
+        out = fn(v, axis=axis, keepdims=keepdims)
+    else:
+        out = fn(v, axis=axis, keepdims=keepdims, initial=value_of(initial))
 
     def vjp(g):
         out_k = _restore(out, v.shape, axis, keepdims)
-        hit = v == out_k
-        share = hit / xp.sum(hit, axis=axis, keepdims=True)
+        hit = v == out_k  # all False where ``initial`` alone is the extreme
+        share = hit / xp.maximum(xp.sum(hit, axis=axis, keepdims=True), 1)
         return (_restore(g, v.shape, axis, keepdims) * share,)
 
     return node(out, (x,), vjp)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Maximum over ``axis``; the gradient goes to the maximal element(s), split on ties."""
+def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> Tensor:  # noqa: A001
+    """Maximum over ``axis`` (and ``initial``, if given: the result is at least ``initial``).
+
+    The gradient goes to the maximal element(s), split on ties; none where ``initial`` wins.
+    """
+    return _extreme(xp.max, x, axis, keepdims, initial)
+
+
+def min(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> Tensor:  # noqa: A001
+    """Minimum over ``axis`` (and ``initial``, if given: the result is at most ``initial``).
+
+    The gradient goes to the minimal element(s), split on ties; none where ``initial`` wins.
+    """
+    return _extreme(xp.min, x, axis, keepdims, initial)
+
+
+def amax(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Maximum over ``axis`` (as :func:`max`)."""
     return _extreme(xp.max, x, axis, keepdims)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Minimum over ``axis``; the gradient goes to the minimal element(s), split on ties."""
+def amin(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Minimum over ``axis`` (as :func:`min`)."""
     return _extreme(xp.min, x, axis, keepdims)
-
-
-amax = max
-amin = min
 
 
 def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -115,8 +130,11 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Population variance over ``axis`` (composite: mean of squared deviations)."""
+    from keraslite.ops.core import cast
     from keraslite.ops.math import square, subtract
 
+    if xp.asarray(value_of(x)).dtype.kind != "f":
+        x = cast(x, floatx())
     return mean(square(subtract(x, mean(x, axis=axis, keepdims=True))), axis, keepdims)
 
 
@@ -125,3 +143,119 @@ def std(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     from keraslite.ops.math import sqrt
 
     return sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+def all(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Whether every element along ``axis`` is true (non-zero); boolean, no gradient."""
+    return Tensor(xp.asarray(xp.all(value_of(x), axis=_axis(axis), keepdims=keepdims)))
+
+
+def any(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Whether some element along ``axis`` is true (non-zero); boolean, no gradient."""
+    return Tensor(xp.asarray(xp.any(value_of(x), axis=_axis(axis), keepdims=keepdims)))
+
+
+def count_nonzero(x: Any, axis: Any = None) -> Tensor:
+    """The number of non-zero elements along ``axis`` (an integer, no gradient)."""
+    return Tensor(xp.asarray(xp.count_nonzero(value_of(x), axis=_axis(axis))))
+
+
+def _products_of_others(v, axes: tuple):
+    """For each element, the product of the other elements in its reduction group.
+
+    The reduced axes are moved last and flattened; the product of the others is the product of
+    the elements before (an exclusive cumulative product) times those after, so zeros need no
+    division.
+    """
+    rest = [a for a in range(v.ndim) if a not in axes]
+    moved = xp.transpose(v, rest + list(axes))
+    flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+    ones = xp.ones_like(flat[..., :1])
+    before = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], -1), -1)
+    after = xp.cumprod(xp.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
+    others = (before * after).reshape(moved.shape)
+    return xp.transpose(others, xp.argsort(rest + list(axes)))
+
+
+def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Tensor:
+    """Π over ``axis``.  ∂/∂x_i = Π_{j≠i} x_j (computed without dividing, so zeros are fine)."""
+    axis = _axis(axis)
+    v = xp.asarray(value_of(x))
+    out = xp.asarray(xp.prod(v, axis=axis, keepdims=keepdims, dtype=dtype))
+    if out.dtype.kind != "f" or v.dtype.kind != "f":
+        return Tensor(out)
+
+    def vjp(g):
+        others = _products_of_others(v, _axes(axis, v.ndim))
+        return ((_restore(g, v.shape, axis, keepdims) * others).astype(v.dtype, copy=False),)
+
+    return node(out, (x,), vjp)
+
+
+def _reverse_cumsum(g, axis: int):
+    return xp.flip(xp.cumsum(xp.flip(g, axis), axis), axis)
+
+
+def cumsum(x: Any, axis: Any = None, dtype: Any = None) -> Tensor:
+    """Running sums y_i = Σ_{j<=i} x_j along ``axis`` (of the flattened array when None).
+
+    VJP: dx_j = Σ_{i>=j} g_i, a cumulative sum of g taken from the end.
+    """
+    v = xp.asarray(value_of(x))
+    out = xp.cumsum(v, axis=axis, dtype=dtype)
+    if out.dtype.kind != "f" or v.dtype.kind != "f":
+        return Tensor(out)
+    ax = 0 if axis is None else axis
+    return node(out, (x,), lambda g: (_reverse_cumsum(g, ax).reshape(v.shape),))
+
+
+def cumprod(x: Any, axis: Any = None, dtype: Any = None) -> Tensor:
+    """Running products y_i = Π_{j<=i} x_j along ``axis`` (of the flattened array when None).
+
+    VJP: dx_j = Σ_{i>=j} g_i y_i / x_j. Where an x_j is zero that division is undefined, and
+    the gradient is formed from the products Π_{k<=i, k≠j} x_k directly (quadratic in the
+    length of the axis, only for groups that contain a zero).
+    """
+    v = xp.asarray(value_of(x))
+    out = xp.cumprod(v, axis=axis, dtype=dtype)
+    if out.dtype.kind != "f" or v.dtype.kind != "f":
+        return Tensor(out)
+    ax = 0 if axis is None else axis % v.ndim
+    flat = v.reshape(-1) if axis is None else v
+
+    def vjp(g):
+        if xp.all(flat != 0):
+            return ((_reverse_cumsum(g * out, ax) / flat).reshape(v.shape),)
+        grad = xp.zeros_like(flat)
+        n = flat.shape[ax]
+        for j in range(n):  # dy_i/dx_j = Π_{k<=i, k≠j} x_k for i >= j
+            without = flat.copy()
+            xp.moveaxis(without, ax, 0)[j] = 1
+            partial = xp.moveaxis(xp.cumprod(without, ax) * g, ax, 0)[j:]
+            xp.moveaxis(grad, ax, 0)[j] = xp.sum(partial, axis=0)
+        return (grad.reshape(v.shape),)
+
+    return node(out, (x,), vjp)
+
+
+def average(x: Any, axis: Any = None, weights: Any = None) -> Tensor:
+    """The weighted mean Σ w_i x_i / Σ w_i along ``axis`` (composite; integer inputs give floats).
+
+    ``weights`` has the shape of ``x``, or is 1-D with the length of ``x`` along ``axis``.
+    """
+    from keraslite.ops.core import cast
+    from keraslite.ops.math import divide, multiply
+    from keraslite.ops.shape import reshape
+
+    if xp.asarray(value_of(x)).dtype.kind != "f":
+        x = cast(x, floatx())
+    if weights is None:
+        return mean(x, axis=axis)
+    nd = len(xp.shape(value_of(x)))
+    w_shape = xp.shape(value_of(weights))
+    if len(w_shape) == 1 and nd > 1 and axis is not None:
+        shape = [1] * nd
+        shape[axis % nd] = w_shape[0]
+        weights = reshape(weights, tuple(shape))
+    return divide(sum(multiply(x, weights), axis=axis),
+                  sum(multiply(weights, xp.ones_like(value_of(x))), axis=axis))

@@ -182,3 +182,22 @@ def one_hot(x: Any, num_classes: int, axis: int = -1, dtype: Any = None) -> Tens
     if axis != -1:
         out = xp.moveaxis(out, -1, axis)
     return Tensor(out)
+
+
+def multi_hot(inputs: Any, num_classes: int | None = None, axis: int = -1, dtype: Any = None,
+              sparse: bool = False, **kwargs: Any) -> Tensor:
+    """Encode each row of integer labels as one vector with a 1 at every label it holds.
+
+    A 1-D input is one set of labels (output ``(num_classes,)``); a 2-D input holds one set per
+    row (output ``(batch, num_classes)``). No gradient.
+    """
+    if num_classes is None:
+        num_classes = kwargs.pop("num_tokens", None)
+    if num_classes is None:
+        raise ValueError("multi_hot needs `num_classes`. Received: num_classes=None")
+    if sparse:
+        raise ValueError("keraslite has no sparse tensors; use sparse=False. Received: "
+                         "sparse=True")
+    idx = xp.asarray(value_of(inputs)).astype(xp.intp)
+    hot = one_hot(idx, num_classes, axis=axis, dtype=dtype).value
+    return Tensor(xp.max(hot, axis=1 if idx.ndim > 1 else 0))
