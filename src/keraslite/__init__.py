@@ -27,11 +27,13 @@ from keraslite.models import Sequential as Sequential
 from keraslite.naming import KerasliteDeprecationWarning as KerasliteDeprecationWarning
 from keraslite.naming import KerasliteWarning as KerasliteWarning
 
-# Loaded on first use: saving (zip/HDF5 code), the bundled datasets, the Keras-script runner.
+# Loaded on first use: saving (zip/HDF5 code), the bundled datasets, random draws, the
+# Keras-script runner.
 __getattr__ = _lazy_attributes("keraslite", {
     "saving": ("keraslite.saving", None),
     "datasets": ("keraslite.datasets", None),
     "diagnostics": ("keraslite.diagnostics", None),
+    "random": ("keraslite.random", None),
     "install_as_keras": ("keraslite.compat", "install_as_keras"),
     "uninstall_as_keras": ("keraslite.compat", "uninstall_as_keras"),
 })

@@ -67,6 +67,17 @@ class Tensor:
     def __len__(self) -> int:
         return len(self.value)
 
+    def __iter__(self):
+        """Iterate over the first axis (each item a Tensor, gradients flow through)."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor: a scalar Tensor has no items. Use "
+                            f"float(t) or t.item() for its value. Received: shape={self.shape}")
+        return (self[i] for i in range(len(self.value)))
+
+    def __contains__(self, item: Any) -> bool:
+        """``x in t``: whether any element equals ``x`` (as for a NumPy array)."""
+        return bool((self.value == getattr(item, "value", item)).any())
+
     def __float__(self) -> float:
         return float(self.value)
 
@@ -74,7 +85,19 @@ class Tensor:
         return int(self.value)
 
     def __bool__(self) -> bool:
+        """The truth of a one-element Tensor; more elements raise, as a NumPy array does."""
         return bool(self.value)
+
+    def __index__(self) -> int:
+        """An integer scalar Tensor used as an index (``range(n)``, ``xs[i]``)."""
+        return self.value.__index__()
+
+    def __format__(self, format_spec: str) -> str:
+        """Format the value as NumPy does: ``f"{loss:.4f}"`` works for a scalar Tensor."""
+        if not format_spec:
+            return str(self)
+        value = self.value
+        return format(value.item() if xp.ndim(value) == 0 else value, format_spec)
 
     def item(self):
         return self.value.item()
@@ -84,6 +107,13 @@ class Tensor:
 
     def __repr__(self) -> str:
         return f"<Tensor shape={self.shape}, dtype={self.dtype}, value={self.value}>"
+
+    def __str__(self) -> str:
+        """``print(t)``: the value first, as TensorFlow prints ``tf.Tensor(0.25, shape=()...)``."""
+        text = str(self.value)
+        if "\n" in text:
+            text = "\n" + text
+        return f"Tensor({text}, shape={self.shape}, dtype={self.dtype})"
 
     __hash__ = object.__hash__
 
@@ -154,6 +184,9 @@ class Variable(Tensor):
         if key == "trainable" and hasattr(self, "value"):
             Tensor.requires_grad.__set__(self, bool(value))
         object.__setattr__(self, key, value)
+
+    def __str__(self) -> str:
+        return self.__repr__()
 
     def __repr__(self) -> str:
         return (

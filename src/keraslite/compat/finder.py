@@ -34,7 +34,7 @@ KERAS_VERSION = "3.0.0"
 _KERAS_HINT = ("keraslite, which implements the core of Keras 3 (layers, models, losses, "
                "metrics, optimizers, callbacks, utils).")
 _TF_HINT = ("keraslite's TensorFlow stand-in, which provides only tf.keras and the few "
-            "TensorFlow functions Keras scripts use (tf.random.set_seed, tf.constant, "
+            "TensorFlow functions Keras scripts use (tf.random, tf.constant, "
             "tf.convert_to_tensor, tf.config device listing, dtypes, tf.GradientTape). Install "
             "TensorFlow for the rest, or use keras.ops for math.")
 

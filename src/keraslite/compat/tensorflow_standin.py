@@ -1,9 +1,10 @@
 """The ``tensorflow`` stand-in served to Keras scripts: the small part of TensorFlow they touch.
 
-``tf.keras`` (served by the finder), ``tf.random.set_seed``, ``tf.constant`` /
-``tf.convert_to_tensor``, ``tf.Variable``, ``tf.GradientTape``, ``tf.function`` (runs the
-function as is), the dtype names, ``tf.config`` device listing, a few ``tf.math`` functions
-used in custom training loops, and ``tf.get_logger``. Anything else fails with a message saying
+``tf.keras`` (served by the finder), ``tf.random`` (``set_seed`` and the draws of
+:mod:`keraslite.random`), ``tf.constant`` / ``tf.convert_to_tensor``, ``tf.Variable``,
+``tf.GradientTape``, ``tf.function`` (runs the function as is), the dtype names, ``tf.config``
+device listing, a few ``tf.math`` functions used in custom training loops, and
+``tf.get_logger``. Anything else fails with a message saying
 that this part of TensorFlow is not provided.
 """
 
@@ -20,14 +21,14 @@ from keraslite import activations, ops
 from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable
-from keraslite.backend import floatx, global_rng
+from keraslite.backend import floatx
 from keraslite.utils import set_random_seed
 
 __version__ = f"2.16.0+keraslite.{_keraslite_version}"
 
-_PROVIDED = ("tf.keras, tf.random.set_seed, tf.constant, tf.convert_to_tensor, tf.Variable, "
-             "tf.GradientTape, tf.function, dtypes, tf.config device listing, a few tf.math "
-             "and tf.nn functions")
+_PROVIDED = ("tf.keras, tf.random (set_seed, normal, uniform, ...), tf.constant, "
+             "tf.convert_to_tensor, tf.Variable, tf.GradientTape, tf.function, dtypes, "
+             "tf.config device listing, a few tf.math and tf.nn functions")
 
 
 class Namespace:
@@ -143,15 +144,48 @@ nn = Namespace("tf.nn", relu=activations.relu, sigmoid=activations.sigmoid,
 # -- random ---------------------------------------------------------------------------------
 def _normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
             seed: int | None = None, name: str | None = None) -> Tensor:
-    rng = global_rng() if seed is None else np.random.default_rng(seed)
-    return Tensor(rng.normal(mean, stddev, size=tuple(shape)).astype(dtype or floatx()))
+    """``tf.random.normal``, drawn by :func:`keraslite.random.normal`."""
+    from keraslite import random as keras_random
+
+    return keras_random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
 
 
 def _uniform(shape: Any, minval: float = 0.0, maxval: float | None = None, dtype: Any = None,
              seed: int | None = None, name: str | None = None) -> Tensor:
-    rng = global_rng() if seed is None else np.random.default_rng(seed)
+    """``tf.random.uniform``: floats in [minval, maxval), or integers for an integer dtype."""
+    from keraslite import random as keras_random
+
+    if dtype is not None and np.dtype(dtype).kind in "iu":
+        if maxval is None:
+            raise ValueError("tf.random.uniform needs `maxval` for an integer dtype. "
+                             f"Received: dtype={np.dtype(dtype)}, maxval=None")
+        return keras_random.randint(shape, int(minval), int(maxval), dtype=dtype, seed=seed)
     high = 1.0 if maxval is None else maxval
-    return Tensor(rng.uniform(minval, high, size=tuple(shape)).astype(dtype or floatx()))
+    return keras_random.uniform(shape, minval=minval, maxval=high, dtype=dtype, seed=seed)
+
+
+def _truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
+                      seed: int | None = None, name: str | None = None) -> Tensor:
+    """``tf.random.truncated_normal``, drawn by :func:`keraslite.random.truncated_normal`."""
+    from keraslite import random as keras_random
+
+    return keras_random.truncated_normal(shape, mean=mean, stddev=stddev, dtype=dtype,
+                                         seed=seed)
+
+
+def _shuffle(value: Any, seed: int | None = None, name: str | None = None) -> Tensor:
+    """``tf.random.shuffle``: permute along the first axis."""
+    from keraslite import random as keras_random
+
+    return keras_random.shuffle(value, axis=0, seed=seed)
+
+
+def _categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | None = None,
+                 name: str | None = None) -> Tensor:
+    """``tf.random.categorical`` (int64 indices by default, as in TensorFlow)."""
+    from keraslite import random as keras_random
+
+    return keras_random.categorical(logits, num_samples, dtype=dtype or "int64", seed=seed)
 
 
 def _set_seed(seed: int) -> None:
@@ -159,7 +193,9 @@ def _set_seed(seed: int) -> None:
     set_random_seed(int(seed))
 
 
-random = Namespace("tf.random", set_seed=_set_seed, normal=_normal, uniform=_uniform)
+random = Namespace("tf.random", set_seed=_set_seed, normal=_normal, uniform=_uniform,
+                   truncated_normal=_truncated_normal, shuffle=_shuffle,
+                   categorical=_categorical)
 
 
 # -- devices --------------------------------------------------------------------------------

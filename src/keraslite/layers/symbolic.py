@@ -69,15 +69,64 @@ class KerasTensor:
     def __truediv__(self, o):
         return symbolic_op("divide", self, o)
 
+    def __rtruediv__(self, o):
+        return symbolic_op("divide", o, self)
+
+    def __floordiv__(self, o):
+        return symbolic_op("floor_divide", self, o)
+
+    def __rfloordiv__(self, o):
+        return symbolic_op("floor_divide", o, self)
+
+    def __mod__(self, o):
+        return symbolic_op("mod", self, o)
+
+    def __rmod__(self, o):
+        return symbolic_op("mod", o, self)
+
+    def __pow__(self, o):
+        return symbolic_op("power", self, o)
+
+    def __rpow__(self, o):
+        return symbolic_op("power", o, self)
+
     def __matmul__(self, o):
         return symbolic_op("matmul", self, o)
+
+    def __rmatmul__(self, o):
+        return symbolic_op("matmul", o, self)
 
     def __neg__(self):
         return symbolic_op("negative", self)
 
+    def __abs__(self):
+        return symbolic_op("abs", self)
+
+    def __lt__(self, o):
+        return symbolic_op("less", self, o)
+
+    def __le__(self, o):
+        return symbolic_op("less_equal", self, o)
+
+    def __gt__(self, o):
+        return symbolic_op("greater", self, o)
+
+    def __ge__(self, o):
+        return symbolic_op("greater_equal", self, o)
+
     def __getitem__(self, key):
         return symbolic_op("getitem", self, key)
 
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "A symbolic KerasTensor cannot be used as a boolean: it has no value while the "
+            "model's graph is being built. Test values inside a layer's `call`, or choose "
+            "per element with keras.ops.where.")
+
+    # ``==`` and ``!=`` keep identity, as Keras 3's KerasTensor ``==`` does: the graph code
+    # looks symbolic tensors up in lists. Use ``keras.ops.equal`` for a symbolic comparison.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
     __hash__ = object.__hash__
 
 
