@@ -223,3 +223,20 @@ def test_a_subclass_that_builds_its_own_graph_in_init():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.ones((8, 4)), np.ones((8, 2)), batch_size=4, verbose=0)
     assert model.seen == 2
+
+
+def test_a_subclass_taking_two_sub_models_is_not_mistaken_for_functional():
+    """keras.io's VAE: VAE(encoder, decoder), whose __init__ calls super().__init__(**kw)."""
+    class VAE(keras.Model):
+        def __init__(self, encoder, decoder, **kwargs):
+            super().__init__(**kwargs)
+            self.encoder, self.decoder = encoder, decoder
+
+        def call(self, x):
+            return self.decoder(self.encoder(x))
+
+    encoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)])
+    vae = VAE(encoder, decoder)
+    assert type(vae) is VAE
+    assert vae.predict(np.ones((3, 4)), verbose=0).shape == (3, 4)

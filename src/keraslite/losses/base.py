@@ -64,6 +64,49 @@ def match_ranks(y_true: Tensor, y_pred: Tensor) -> tuple[Tensor, Tensor]:
     return y_true, y_pred
 
 
+# Keras' cross-entropies need targets shaped exactly like the outputs.
+_SAME_SHAPE = {"binary_crossentropy", "categorical_crossentropy",
+               "binary_focal_crossentropy", "categorical_focal_crossentropy"}
+
+
+def check_shapes(fn: Callable, target: tuple, output: tuple) -> None:
+    """Refuse targets that do not fit the outputs, with the fix, before NumPy broadcasts.
+
+    Raises:
+        ValueError: for a cross-entropy whose target and output shapes differ, or for any
+            keraslite loss whose shapes cannot be broadcast together.
+    """
+    name = getattr(fn, "__name__", "")
+    if not getattr(fn, "__module__", "").startswith("keraslite.") or \
+            name.startswith("sparse_") or tuple(target) == tuple(output):
+        return
+    compatible = all(a == b or a == 1 or b == 1
+                     for a, b in zip(reversed(target), reversed(output)))
+    if name not in _SAME_SHAPE and compatible:
+        return
+    units, columns = output[-1] if output else 1, target[-1] if target else 1
+    if name.startswith("binary") and units == 1 and columns > 1:
+        hint = (f"The labels have {columns} columns (one-hot?) but the output is one unit: pass "
+                "the 0/1 labels as one column, or end the model in Dense("
+                f"{columns}, activation='softmax') with categorical_crossentropy.")
+    elif len(target) == len(output):
+        hint = (f"The output layer has {units} units but the labels have {columns} columns: "
+                f"make the last layer Dense({columns}, ...) to match the labels"
+                + (", or pass integer class labels with sparse_categorical_crossentropy."
+                   if name.startswith("categorical") else "."))
+    elif len(target) == len(output) - 1:
+        hint = (f"The labels hold one value per sample but the output layer has {units} units: "
+                "end the model in Dense(1, ...) for one target per sample"
+                + (", or keep the units and use sparse_categorical_crossentropy for integer "
+                   "class labels." if units > 1 and "crossentropy" in name else "."))
+    else:
+        hint = "Reshape the labels to the shape of the model's output."
+    raise ValueError(
+        f"Arguments `target` and `output` must have the same shape for {name}. {hint} "
+        f"Received: target.shape={tuple(target)}, output.shape={tuple(output)}"
+    )
+
+
 def as_prediction(y_pred: Any) -> Tensor:
     """``y_pred`` as a float Tensor (integers become ``floatx()``); gradients flow through it."""
     y_pred = ops.convert_to_tensor(y_pred)
@@ -237,6 +280,7 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true: Any, y_pred: Any) -> Tensor:
         y_true, y_pred = match_ranks(ops.convert_to_tensor(y_true), as_prediction(y_pred))
+        check_shapes(self.fn, y_true.shape, y_pred.shape)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def compute_mask(self, y_true: Any, y_pred: Any) -> Any:

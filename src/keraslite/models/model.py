@@ -27,17 +27,18 @@ class Model(ModelSaving, Trainer, Layer):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
-        if len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs:
-            # Model(inputs, outputs) is a Functional model; so is a subclass called that way
-            # (a Functional model with the subclass's methods: train_step, ...).
-            return super().__new__(_functional_class(cls))
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from keraslite.models.functional import Functional
+
+            return super().__new__(Functional)
         return super().__new__(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from keraslite.models.functional import Functional
 
         if (args or "inputs" in kwargs) and not isinstance(self, Functional):
-            # A subclass whose __init__ builds its graph: super().__init__(inputs, outputs)
+            # A subclass given inputs and outputs (directly, or by its own __init__ through
+            # super().__init__(inputs, outputs)) is a Functional model with its methods.
             self.__class__ = _functional_class(type(self))
             Functional.__init__(self, *args, **kwargs)
             return

@@ -38,7 +38,7 @@ class InputHandling:
         if not xs:
             raise ValueError(f"No data was given: `{argument}` is None. Received: {argument}=None")
         data_module.check_lengths(named)
-        self._check_features(xs, x)
+        xs = self._check_features(xs, x, has_targets=bool(ys))
         return xs, x_kind, ys, sws
 
     def _wants_ints(self, index: int) -> bool:
@@ -50,19 +50,36 @@ class InputHandling:
     def _output_names_if_dict(self, y: Any) -> list[str] | None:
         return self._output_names() if isinstance(y, dict) else None
 
-    def _check_features(self, xs: list, original: Any) -> None:
+    def _check_features(self, xs: list, original: Any, has_targets: bool = True) -> list:
+        """``xs`` checked against the model's inputs, with Keras' rank adjustment: data one
+        rank short of an input whose last axis is 1 (a single feature as a 1-D array) gains
+        that axis; data with an extra trailing axis of 1 loses it.
+        """
         inputs = getattr(self, "inputs", None)
         if not self.built or not inputs:
-            return
+            return xs
         if len(xs) != len(inputs):
             raise ValueError(
                 f"Model '{self.name}' has {len(inputs)} input(s), but `x` holds {len(xs)} "
                 f"array(s). Received: {len(xs)} input arrays"
             )
+        adjusted = []
         for i, (a, t) in enumerate(zip(xs, inputs)):
             want = tuple(t.shape[1:])
+            if want and want[-1] == 1 and a.ndim == len(want):
+                a = a[..., None]
+            elif a.ndim == len(want) + 2 and a.shape[-1] == 1:
+                a = a[..., 0]
             got = tuple(a.shape[1:])
             if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+                if not has_targets and a.ndim == 1 and _fits(want, a.shape):
+                    raise ValueError(
+                        f"Input {i} of model '{self.name}' expects a batch of samples of shape "
+                        f"{want} (full shape {t.shape}), but `x` has shape {a.shape}: one "
+                        "sample without its batch axis. Pass a batch of one sample: "
+                        "x.reshape(1, -1) or np.expand_dims(x, 0) (for a DataFrame row, "
+                        f"df.iloc[[i]] rather than df.iloc[i]). Received: x.shape={a.shape}"
+                    )
                 columns = data_module.frame_columns(original if len(xs) == 1 else None)
                 hint = f" The DataFrame's columns are {columns}." if columns else ""
                 diagnostics.check_input_shape(want, a.shape)
@@ -72,6 +89,8 @@ class InputHandling:
                     f"{a.shape}).{hint} Make the Input shape match the number of features, e.g."
                     f" keras.Input(shape={got}). Received: x.shape={a.shape}"
                 )
+            adjusted.append(a)
+        return adjusted
 
     def _pack(self, arrays: list, kind: str) -> Any:
         if kind == "single" and len(arrays) == 1:
@@ -111,3 +130,8 @@ def resolve_verbose(verbose: Any) -> int:
         )
     return int(verbose)
 
+
+def _fits(sample_shape: tuple, shape: tuple) -> bool:
+    """Whether ``shape`` is exactly one sample of ``sample_shape`` (None matches any size)."""
+    return len(sample_shape) == len(shape) and all(
+        w is None or w == g for w, g in zip(sample_shape, shape))
