@@ -549,3 +549,36 @@ def test_training_with_each_optimizer_reduces_the_loss(rng):
         history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
         losses = history.history["loss"]
         assert losses[-1] < 0.3 * losses[0], (cls, losses[0], losses[-1])
+
+
+def test_learning_rate_is_a_variable_that_assign_and_callbacks_can_set():
+    """Keras 3 returns the learning-rate Variable: .assign(), .numpy(), float() all work."""
+    import warnings
+
+    from keraslite.compat.backend import _set_value
+
+    opt = keras.optimizers.Adam(0.01)
+    lr = opt.learning_rate
+    assert isinstance(lr, keras.Variable) and float(lr) == 0.01 and lr.numpy() == 0.01
+    lr.assign(0.005)
+    assert float(opt.learning_rate) == 0.005 and opt.get_config()["learning_rate"] == 0.005
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _set_value(opt.learning_rate, 0.002)  # keras.backend.set_value, Keras 2's habit
+    assert float(opt.learning_rate) == 0.002
+
+    class Halve(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.optimizer.learning_rate.assign(self.model.optimizer.learning_rate * 0.5)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = model.get_weights()
+    model.fit(np.ones((4, 2)), np.ones(4), epochs=3, verbose=0, callbacks=[Halve()])
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.0125)
+    model.optimizer.learning_rate.assign(0.0)  # a zero rate: the fast path must honour it too
+    frozen = model.get_weights()
+    model.fit(np.ones((4, 2)), np.ones(4), epochs=1, verbose=0)
+    for a, b in zip(frozen, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert any((a != b).any() for a, b in zip(before, frozen))

@@ -138,8 +138,19 @@ class Optimizer(SlotState):
 
     # -- learning rate -------------------------------------------------------------------
     @property
-    def learning_rate(self) -> float:
-        """The current learning rate (a schedule is evaluated at the current iteration)."""
+    def learning_rate(self) -> Any:
+        """The learning rate, as in Keras: a Variable (``.assign(0.01)``, ``float(...)``), or
+        for a schedule or a callable, a Tensor of its value at the current iteration.
+
+        Setting the attribute (``optimizer.learning_rate = 0.01``) works too.
+        """
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return lr
+        return Tensor(xp.asarray(self._current_learning_rate(), "float64"))
+
+    def _current_learning_rate(self) -> float:
+        """The learning rate of the update being made, as a float."""
         lr = self._learning_rate
         if isinstance(lr, Variable):
             return float(lr.value)
@@ -274,7 +285,7 @@ class Optimizer(SlotState):
                 grads, [self.slot(v, "gradient_accumulator").value for v in variables])
         if grads is not None:
             grads = self._clip(grads)
-            lr = self.learning_rate
+            lr = self._current_learning_rate()
             if self.weight_decay is not None:
                 for v in variables:
                     if self._use_weight_decay(v):
@@ -305,7 +316,7 @@ class Optimizer(SlotState):
                 flat_grad *= self._global_scale(float(xp.vdot(flat_grad, flat_grad)))
             elif self.clipvalue and self.clipvalue > 0:
                 xp.clip(flat_grad, -self.clipvalue, self.clipvalue, out=flat_grad)
-            lr = self.learning_rate
+            lr = self._current_learning_rate()
             if self.weight_decay is not None:
                 if all(self._use_weight_decay(v) for v in variables):
                     flat -= flat * (self.weight_decay * lr)
