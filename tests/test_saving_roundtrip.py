@@ -176,12 +176,13 @@ def test_registered_custom_layer_in_sequential(tmp_path):
 
 
 def test_layer_without_get_config_is_refused_at_save(tmp_path):
+    # Basic constructor arguments are recorded (tests/test_auto_config.py); an array is not.
     class NoConfig(keras.layers.Layer):
-        def __init__(self, units):
+        def __init__(self, table):
             super().__init__()
-            self.units = units
+            self.table = table
 
-    model = keras.Sequential([keras.Input((2,)), NoConfig(3)])
+    model = keras.Sequential([keras.Input((2,)), NoConfig(np.ones(3))])
     with pytest.raises(NotImplementedError, match="must override `get_config"):
         model.save(tmp_path / "n.keras")
     assert not (tmp_path / "n.keras").exists()

@@ -12,6 +12,11 @@
    predictions and the next training step against keraslite's. The verdict goes to
    ``keras_loads_keraslite.json``, which is committed as evidence (tests read it).
 
+Custom classes without ``get_config`` (``auto_config_models``: a layer and a subclassed model,
+saved from their recorded constructor arguments) go through steps 1-2 too, loaded with
+``custom_objects``; their verdict goes to ``keras_loads_keraslite_auto_config.json``.
+``--auto-config-only`` writes and checks only these.
+
 This script never imports keraslite; keraslite's tests never import keras.
 """
 
@@ -29,6 +34,7 @@ import numpy as np
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
+from auto_config_models import auto_config_builders, custom_objects  # noqa: E402
 from interop_models import builders, fixture_arrays, one  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -46,9 +52,9 @@ def _as_list(p) -> list:
     return [np.asarray(v) for v in p] if isinstance(p, (list, tuple)) else [np.asarray(p)]
 
 
-def write_keras_fixtures() -> None:
+def write_keras_fixtures(models: dict = BUILDERS) -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for name, build in BUILDERS.items():
+    for name, build in models.items():
         keras.utils.set_random_seed(0)
         model, x, y = build()
         model.fit(one(x), one(y), batch_size=16, epochs=2, shuffle=False, verbose=0)
@@ -62,11 +68,12 @@ def write_keras_fixtures() -> None:
         print(f"wrote keras_{name}.keras")
 
 
-def check_keraslite_files(keraslite_python: str) -> dict:
-    subprocess.run([keraslite_python, str(HERE / "write_keraslite_models.py"), str(FIXTURES)],
-                   check=True)
+def check_keraslite_files(keraslite_python: str, models: dict = BUILDERS,
+                          custom: dict | None = None, writer_flags: tuple = ()) -> dict:
+    subprocess.run([keraslite_python, str(HERE / "write_keraslite_models.py"), str(FIXTURES),
+                    *writer_flags], check=True)
     results = {}
-    for name in BUILDERS:
+    for name in models:
         path = FIXTURES / f"keraslite_{name}.keras"
         data = np.load(FIXTURES / f"keraslite_{name}.npz")
         n_x = len([k for k in data.files if k.startswith("x")])
@@ -75,7 +82,7 @@ def check_keraslite_files(keraslite_python: str) -> dict:
         y = [data[f"y{i}"] for i in range(n_y)]
         entry: dict = {"file": path.name}
         try:
-            model = keras.saving.load_model(path)
+            model = keras.saving.load_model(path, custom_objects=custom)
             preds = _as_list(model.predict(one(x), verbose=0))
             entry["prediction_max_abs_diff"] = max(
                 float(np.max(np.abs(p - data[f"p{i}"]))) for i, p in enumerate(preds))
@@ -94,6 +101,8 @@ def check_keraslite_files(keraslite_python: str) -> dict:
             entry["error"] = f"{type(error).__name__}: {error}"[:2000]
         results[name] = entry
         print(name, entry)
+    if "sequential" not in models:
+        return results
     weights = FIXTURES / "keraslite_sequential.weights.h5"
     data = np.load(FIXTURES / "keraslite_sequential.npz")
     model, _, _ = BUILDERS["sequential"]()
@@ -104,11 +113,32 @@ def check_keraslite_files(keraslite_python: str) -> dict:
     return results
 
 
+def write_and_check_auto_config(keraslite_python: str) -> bool:
+    """Both directions for the custom classes without ``get_config``; True when all passed."""
+    models = auto_config_builders(keras)
+    write_keras_fixtures(models)
+    results = check_keraslite_files(keraslite_python, models, custom_objects(keras),
+                                    ("--auto-config",))
+    verdict = {"keras_version": keras.__version__, "keras_backend": keras.backend.backend(),
+               "date": datetime.date.today().isoformat(), "prediction_tolerance": PRED_TOL,
+               "next_step_tolerance": STEP_TOL,
+               "all_passed": all(r["passed"] for r in results.values()), "models": results}
+    (FIXTURES / "keras_loads_keraslite_auto_config.json").write_text(
+        json.dumps(verdict, indent=2) + "\n")
+    print("auto-config fixtures:", "all passed" if verdict["all_passed"] else "SOME FAILED")
+    return verdict["all_passed"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keraslite-python", default="python3",
                         help="a Python interpreter that can import keraslite")
+    parser.add_argument("--auto-config-only", action="store_true",
+                        help="only the custom classes without get_config, and their verdict")
     args = parser.parse_args()
+    auto_config_passed = write_and_check_auto_config(args.keraslite_python)
+    if args.auto_config_only:
+        return 0 if auto_config_passed else 1
     write_keras_fixtures()
     results = check_keraslite_files(args.keraslite_python)
     verdict = {

@@ -7,6 +7,8 @@ For each model NAME it writes ``keraslite_NAME.keras`` and ``keraslite_NAME.npz`
 inputs (``x0``, ``x1``, ...), the targets (``y0``, ...), the predictions (``p0``, ...), and each
 layer's weights after one more training step on that batch (``step:<layer>:<i>``), taken after
 the file was saved, so that the loader can check that the optimizer state continues exactly.
+With ``--auto-config`` it writes the models of ``auto_config_models`` (custom classes without
+``get_config``) instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from auto_config_models import auto_config_builders
 from interop_models import builders, fixture_arrays, one
 
 import keraslite as keras
@@ -24,9 +27,9 @@ import keraslite as keras
 BUILDERS = builders(keras, seeds={"sequential": 1, "functional": 2, "activations": 3})
 
 
-def main(out: Path) -> None:
+def main(out: Path, models: dict = BUILDERS) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name, build in BUILDERS.items():
+    for name, build in models.items():
         keras.utils.clear_session()
         keras.utils.set_random_seed(0)
         model, x, y = build()
@@ -42,4 +45,9 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
+    if "--auto-config" in sys.argv[1:]:
+        folders = [a for a in sys.argv[1:] if a != "--auto-config"]
+        main(Path(folders[0]) if folders else Path(__file__).parent / "fixtures",
+             auto_config_builders(keras))
+        sys.exit(0)
     main(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "fixtures"))

@@ -13,6 +13,7 @@ from keraslite import constraints as constraints_module
 from keraslite import initializers, regularizers
 from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import floatx, xp
+from keraslite.layers.auto_config import AutoConfigMeta, complete_config
 from keraslite.layers.graph_calls import _TRAINING, SymbolicCalls, _accepts, _unbatched
 from keraslite.layers.symbolic import flatten, is_symbolic, map_structure
 from keraslite.naming import deprecated, to_snake_case, unique_name
@@ -47,7 +48,7 @@ def standardize_shape(shape: Any, argument: str = "shape", keras2_note: bool = F
     return out
 
 
-class Layer(SymbolicCalls):
+class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
     """Base class of all layers.
 
     Subclasses implement ``build(input_shape)`` (create weights with :meth:`add_weight`) and
@@ -354,11 +355,27 @@ class Layer(SymbolicCalls):
 
     # -- configuration -------------------------------------------------------------------
     def get_config(self) -> dict:
-        """The arguments that rebuild this layer with ``from_config``."""
+        """The arguments that rebuild this layer with ``from_config``.
+
+        A subclass that overrides this gets the base config (``name``, ``trainable``,
+        ``dtype``) from ``super().get_config()``. A custom subclass that does not override it
+        gets, as in Keras 3, the arguments it was constructed with as well (see
+        :mod:`keraslite.layers.auto_config`).
+
+        Raises:
+            NotImplementedError: for a custom class without ``get_config`` whose constructor
+                arguments are not basic JSON types.
+
+        """
         config: dict[str, Any] = {"name": self.name, "trainable": self.trainable,
                                   "dtype": self.dtype}
         if self._input_shape_arg is not None:
             config["batch_input_shape"] = self._input_shape_arg
+        if type(self).get_config is Layer.get_config and "_auto_config" in self.__dict__:
+            extra = {}
+            if self.activity_regularizer is not None:
+                extra["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+            return complete_config(self, config, extra)
         return config
 
     @classmethod

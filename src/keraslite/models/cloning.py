@@ -45,7 +45,9 @@ def _default_clone(layer: Layer) -> Layer:
 
     config = serialize_keras_object(layer)
     config.pop("build_config", None)
-    return deserialize_keras_object(config, kind="layers")
+    # The layer's own class rebuilds it, registered or not (as Keras' default clone does).
+    return deserialize_keras_object(config, custom_objects={type(layer).__name__: type(layer)},
+                                    kind="layers")
 
 
 def clone_model(model: Any, input_tensors: Any = None, clone_function: Any = None,
@@ -53,7 +55,8 @@ def clone_model(model: Any, input_tensors: Any = None, clone_function: Any = Non
     """A new model with the same architecture and freshly initialized weights.
 
     Args:
-        model: a Sequential, Functional or subclassed model (the latter needs ``get_config``).
+        model: a Sequential, Functional or subclassed model (rebuilt from its config: its
+            constructor arguments when it has no ``get_config``).
         input_tensors: new ``Input`` tensors for the clone (Functional/Sequential).
         clone_function: ``layer -> new layer``, applied to every layer (default: a new layer
             from the layer's config). Return the same layer to share it with the original.
@@ -94,7 +97,8 @@ def clone_model(model: Any, input_tensors: Any = None, clone_function: Any = Non
 
     config = serialize_keras_object(model)
     config.pop("compile_config", None)
-    return deserialize_keras_object(config, kind="models")
+    return deserialize_keras_object(config, custom_objects={type(model).__name__: type(model)},
+                                    kind="models")
 
 
 def _clone_functional(model: Any, input_tensors: Any, clone_layer: Any,

@@ -120,9 +120,6 @@ class Model(ModelSaving, Trainer, Layer):
                       expand_nested=expand_nested, show_trainable=show_trainable,
                       layer_range=layer_range)
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable}
-
 
 _FUNCTIONAL_SUBCLASSES: dict = {}
 

@@ -93,13 +93,13 @@ def _serialize_object(obj: Any) -> dict:
         name = resolve.op_class_for(obj.op_name)
         return {"module": "keras.src.ops.numpy", "class_name": name,
                 "config": {"name": obj.name}, "registered_name": name}
-    _check_config_is_complete(obj)
     inner = obj.get_config()
     if not isinstance(inner, dict):
         raise TypeError(
             f"The `get_config()` method of {cls.__name__} must return a dict. "
             f"Received: {type(inner).__name__}"
         )
+    _check_config_is_complete(obj, inner)
     public = registry.public_module(cls)
     if public is not None:
         module, registered = public
@@ -117,28 +117,34 @@ def _serialize_object(obj: Any) -> dict:
     return config
 
 
-def _check_config_is_complete(obj: Any) -> None:
-    """Refuse to save a custom layer whose config could not rebuild it (as Keras 3 does)."""
+def _check_config_is_complete(obj: Any, config: dict) -> None:
+    """Refuse to save a custom layer whose inherited built-in config cannot rebuild it.
+
+    A subclass of, say, ``Dense`` that adds required ``__init__`` arguments but inherits
+    ``Dense.get_config`` would write a file that does not load. (A direct subclass of ``Layer``
+    or ``Model`` records its arguments instead: see :mod:`keraslite.layers.auto_config`.)
+    """
     from keraslite.layers.base import Layer
 
     cls = type(obj)
-    if not isinstance(obj, Layer) or registry.builtin_name(cls) is not None:
+    if not isinstance(obj, Layer) or cls.__module__.partition(".")[0] == "keraslite":
         return
     owner = next(c for c in cls.__mro__ if "get_config" in vars(c))
-    if registry.builtin_name(owner) is None and owner is not Layer:
+    if owner is Layer or owner.__module__.partition(".")[0] != "keraslite":
         return
     try:
-        params = inspect.signature(cls.__init__).parameters.values()
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
     except (TypeError, ValueError):
         return
-    required = [p.name for p in list(params)[1:] if p.default is p.empty
-                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    if required:
+    missing = [p.name for p in params if p.default is p.empty and p.name not in config
+               and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if missing:
         raise NotImplementedError(
-            f"{cls.__name__} '{obj.name}' has arguments {required} in `__init__()` and therefore "
-            "must override `get_config()` to be saved, returning "
-            "{**super().get_config(), " + ", ".join(f"'{n}': self.{n}" for n in required) +
-            "}. Received: no get_config override"
+            f"{cls.__name__} '{obj.name}' has arguments {missing} in `__init__()` that the "
+            f"inherited `{owner.__name__}.get_config()` does not return, and therefore must "
+            "override `get_config()` to be saved, returning {**super().get_config(), " +
+            ", ".join(f"'{n}': self.{n}" for n in missing) + "}. Received: config keys "
+            f"{sorted(config)}"
         )
 
 
