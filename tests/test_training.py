@@ -108,7 +108,7 @@ def test_validation_data_and_history_object():
     history = model.fit(x, y, validation_data=(x[:20], y[:20]), epochs=3, initial_epoch=1,
                         verbose=0)
     assert history.epoch == [1, 2]
-    assert history.params == {"verbose": 0, "epochs": 3, "steps": 2, "mode": "train"}
+    assert history.params == {"verbose": 0, "epochs": 3, "steps": 2}  # as Keras 3
     assert len(history.history["val_accuracy"]) == 2
     assert model.history is history
 
@@ -324,3 +324,34 @@ def test_lr_keras2_spelling_is_accepted_with_a_note():
     with pytest.warns(keras.KerasliteDeprecationWarning, match="learning_rate"):
         opt = keras.optimizers.SGD(lr=0.5)
     assert opt.learning_rate == 0.5
+
+
+def test_keras_details_steps_verbose_class_weight_keys_and_validation_hooks(capsys):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((40, 3), "float32"), np.ones(40, "float32")
+    assert model.predict(x, batch_size=8, steps=2, verbose=0).shape == (16, 1)
+    first_two = model.evaluate(x[:16], y[:16], batch_size=8, verbose=0)
+    assert model.evaluate(x, y, batch_size=8, steps=2, verbose=0) == first_two
+    with pytest.raises(ValueError, match="steps"):
+        model.predict(x, steps=0, verbose=0)
+    model.fit(x, y, epochs=1, verbose=3, class_weight={"0": 1.0, "1": 2.0})  # as Keras
+    assert "2/2 - " in capsys.readouterr().out  # one line per epoch, like verbose=2
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(x, y, verbose=0, class_weight={"one": 2.0})
+
+    events = []
+
+    class Hooks(keras.callbacks.Callback):
+        def on_test_begin(self, logs=None):
+            events.append("begin")
+
+        def on_test_batch_end(self, batch, logs=None):
+            events.append("batch")
+
+        def on_test_end(self, logs=None):
+            events.append(sorted(logs))
+
+    model.fit(x, y, epochs=2, verbose=0, validation_split=0.2, batch_size=16,
+              callbacks=[Hooks()])
+    assert events == ["begin", "batch", ["loss"]] * 2  # fit's validation calls them, as Keras

@@ -43,6 +43,7 @@ class ProgbarLogger(Callback):
         self.verbose = 1
         self.epochs = 1
         self.target: int | None = None
+        self.mode = "train"  # "test" for evaluate's own bar (fit's validation shows none)
 
     def set_params(self, params: dict) -> None:
         super().set_params(params)
@@ -76,15 +77,15 @@ class ProgbarLogger(Callback):
             self.progbar.target = self.progbar._seen or None
 
     def on_test_begin(self, logs: dict | None = None) -> None:
-        if self.params.get("mode") == "test":
+        if self.mode == "test":
             self._new_bar(self.params.get("steps"))
 
     def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.params.get("mode") == "test":
+        if self.mode == "test":
             self.progbar.update(batch + 1, _items(logs), finalize=False)
 
     def on_test_end(self, logs: dict | None = None) -> None:
-        if self.params.get("mode") == "test":
+        if self.mode == "test":
             self._learn_target()
             self.progbar.update(self.params.get("steps") or self.progbar._seen, _items(logs),
                                 finalize=True)

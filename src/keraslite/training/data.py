@@ -136,7 +136,16 @@ def class_weights_to_sample_weights(y: Any, class_weight: dict) -> Any:
     """One weight per sample, looked up from the class of its label."""
     labels = y.argmax(axis=-1) if (y.ndim > 1 and y.shape[-1] > 1) else y.reshape(len(y), -1)[:, 0]
     labels = xp.round(labels).astype(xp.int64)
-    table = xp.ones(int(max(max(class_weight), labels.max())) + 1, floatx())
+    weights = {}
     for k, w in class_weight.items():
-        table[int(k)] = w
+        try:
+            weights[int(k)] = float(w)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "`class_weight` maps class indices to weights, e.g. {0: 1.0, 1: 3.0}. "
+                f"Received: class_weight={class_weight!r}"
+            ) from None
+    table = xp.ones(max(max(weights, default=0), int(labels.max(initial=0))) + 1, floatx())
+    for k, w in weights.items():
+        table[k] = w
     return table[labels]

@@ -53,6 +53,7 @@ class Inference:
             return iterators.evaluate(self, x, y, sample_weight=sample_weight, verbose=verbose,
                                       steps=steps, callbacks=callbacks, return_dict=return_dict)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
+        xs, ys, sws = (_first_steps(arrays, steps, batch_size) for arrays in (xs, ys, sws))
         if not ys and not self._custom("test"):
             raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
         self._ensure_built(xs, kind)
@@ -87,6 +88,7 @@ class Inference:
         if iterators.is_batch_source(x):
             return iterators.predict(self, x, verbose=verbose, steps=steps, callbacks=callbacks)
         xs, kind, _, _ = self._prepare(x)
+        xs = _first_steps(xs, steps, batch_size)
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, [])
         n = xs[0].shape[0]
@@ -134,6 +136,15 @@ class Inference:
         self._test_batch(self._pack(xs, kind), ys, sws)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
+
+
+def _first_steps(arrays: list, steps: int | None, batch_size: int) -> list:
+    """The rows of the first ``steps`` batches (all of them when ``steps`` is None)."""
+    if steps is None:
+        return arrays
+    if isinstance(steps, bool) or not isinstance(steps, (int, xp.integer)) or steps < 1:
+        raise ValueError(f"`steps` must be a positive integer or None. Received: steps={steps!r}")
+    return [a[:int(steps) * batch_size] for a in arrays]
 
 
 def _values(out: Any) -> Any:

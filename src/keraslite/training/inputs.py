@@ -124,11 +124,11 @@ def check_batch_size(batch_size: Any) -> int:
 def resolve_verbose(verbose: Any) -> int:
     if verbose == "auto":
         return 1
-    if verbose not in (0, 1, 2):
+    if isinstance(verbose, bool) or not isinstance(verbose, (int, xp.integer)) or verbose < 0:
         raise ValueError(
             f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
         )
-    return int(verbose)
+    return min(int(verbose), 2)  # Keras accepts larger values: one line per epoch
 
 
 def _fits(sample_shape: tuple, shape: tuple) -> bool:

@@ -301,7 +301,10 @@ class Trainer(InputHandling, Inference, Steps):
                         break
                 epoch_logs = runner.end_epoch()
                 if val is not None and iterators.validation_due(epoch, validation_freq):
-                    val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size)
+                    callback_list.on_test_begin()
+                    val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size,
+                                                       callback_list)
+                    callback_list.on_test_end(val_logs)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 self._end_epoch(epoch, epoch_logs, callback_list)
                 if self.stop_training:
@@ -325,7 +328,7 @@ class Trainer(InputHandling, Inference, Steps):
         progbar = ProgbarLogger() if verbose else None
         callback_list = CallbackList(
             user + ([progbar] if progbar else []) + [history], model=self,
-            params={"verbose": verbose, "epochs": epochs, "steps": steps, "mode": "train"})
+            params={"verbose": verbose, "epochs": epochs, "steps": steps})
         batch_hooks = any(overrides(cb, "on_train_batch_end") for cb in user)
         self.stop_training = False
         self.history = history
@@ -355,9 +358,11 @@ class Trainer(InputHandling, Inference, Steps):
     def _step_callbacks(self, callbacks: list | None, verbose: int, steps: int | None,
                         mode: str) -> CallbackList:
         """The callbacks (and progress bar) of an ``evaluate`` or ``predict`` call."""
-        cbs = list(callbacks or []) + ([ProgbarLogger()] if verbose else [])
-        return CallbackList(cbs, model=self, params={
-            "verbose": verbose, "epochs": 1, "steps": steps, "mode": mode})
+        progbar = [ProgbarLogger()] if verbose else []
+        for bar in progbar:
+            bar.mode = mode
+        return CallbackList(list(callbacks or []) + progbar, model=self, params={
+            "verbose": verbose, "epochs": 1, "steps": steps})
 
     def _unpack_validation(self, validation_data: Any) -> tuple:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
