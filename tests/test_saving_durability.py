@@ -235,7 +235,7 @@ def test_model_checkpoint_weights_only_formatting_and_modes(tmp_path):
     with pytest.raises(ValueError, match="must end in `.weights.h5`"):
         keras.callbacks.ModelCheckpoint(tmp_path / "w.keras", save_weights_only=True)
     with pytest.raises(ValueError, match="must end in `.keras`"):
-        keras.callbacks.ModelCheckpoint(tmp_path / "m.h5")
+        keras.callbacks.ModelCheckpoint(tmp_path / "m.hdf5")  # Keras 3 accepts .keras, .h5
     acc = keras.callbacks.ModelCheckpoint(tmp_path / "a.keras", monitor="val_accuracy")
     acc.set_model(model)
     assert acc._direction() is True

@@ -96,6 +96,25 @@ def nested(keras, seed: int) -> tuple:
     return model, x, [rng.normal(size=(24, 2)).astype("float32") for _ in range(2)]
 
 
+def two_inputs(keras, seed: int) -> tuple:
+    """Two inputs joined by layers only: Keras' legacy ``.h5`` reader cannot rebuild op layers
+    (``a + b``, ``x[:, 1:]``), so the legacy fixtures use this graph instead of ``functional``.
+    """
+    layers = keras.layers
+    a = keras.Input((3,), name="left")
+    b = keras.Input((2,), name="right")
+    h = layers.Concatenate(name="join")([a, b])
+    h = layers.Dense(6, activation="relu", name="hidden")(h)
+    h = layers.BatchNormalization(name="norm")(h)
+    out = layers.Dense(1, activation="sigmoid", name="out")(h)
+    model = keras.Model([a, b], out, name="two_inputs")
+    model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9),
+                  loss="binary_crossentropy", metrics=["accuracy"])
+    rng = np.random.default_rng(seed)
+    x = [rng.normal(size=(32, 3)).astype("float32"), rng.normal(size=(32, 2)).astype("float32")]
+    return model, x, [rng.integers(0, 2, size=(32, 1)).astype("float32")]
+
+
 OPTIMIZERS = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion", "Nadam",
               "RMSprop", "SGD"]
 
@@ -125,6 +144,17 @@ def builders(keras, seeds: dict | None = None) -> dict:
     result.update({f"opt_{name.lower()}": (lambda n=name: optimizer_model(keras, n))
                    for name in OPTIMIZERS})
     return result
+
+
+# The models saved in the legacy HDF5 format (``model.save("m.h5")``) by both libraries.
+LEGACY = ["sequential", "two_inputs", "activations", "zoo", "opt_adamw", "opt_ftrl"]
+
+
+def legacy_builders(keras) -> dict:
+    """``{name: build()}`` for the legacy ``.h5`` fixtures (the same data seeds in both)."""
+    every = builders(keras)
+    every["two_inputs"] = lambda: two_inputs(keras, 16)
+    return {name: every[name] for name in LEGACY}
 
 
 def one(xs: list) -> object:

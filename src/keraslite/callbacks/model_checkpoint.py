@@ -23,8 +23,9 @@ class ModelCheckpoint(MonitorCallback):
         >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])
 
     Args:
-        filepath: where to save: ``.keras`` for the whole model, ``.weights.h5`` with
-            ``save_weights_only``. May hold ``{epoch}``, ``{batch}`` and log entries, e.g.
+        filepath: where to save: ``.keras`` for the whole model (or ``.h5`` for the legacy
+            HDF5 format, as in Keras 3), ``.weights.h5`` with ``save_weights_only``. May hold
+            ``{epoch}``, ``{batch}`` and log entries, e.g.
             ``"ckpt-{epoch:02d}-{val_loss:.3f}.keras"``.
         monitor: the log entry to compare for ``save_best_only`` (default ``"val_loss"``).
         verbose: 1 prints a line for each save (or skip).
@@ -58,11 +59,14 @@ class ModelCheckpoint(MonitorCallback):
                                      or save_freq < 1):
             raise ValueError(f"Unrecognized save_freq: expected 'epoch' or a positive number of "
                              f"batches. Received: save_freq={save_freq!r}")
-        suffix = ".weights.h5" if save_weights_only else ".keras"
-        if not self.filepath.endswith(suffix):
+        # Keras 3's rule: `.weights.h5` for weights, `.keras` (or the legacy `.h5`) for models.
+        suffixes = (".weights.h5",) if save_weights_only else (".keras", ".h5")
+        if not self.filepath.endswith(suffixes):
             raise ValueError(
-                f"The filepath must end in `{suffix}` when save_weights_only="
-                f"{save_weights_only}. Received: filepath={self.filepath!r}"
+                f"The filepath must end in `{suffixes[0]}` when save_weights_only="
+                f"{save_weights_only}" + ("" if save_weights_only else
+                                          " (or in `.h5` for the legacy HDF5 format)") +
+                f". Received: filepath={self.filepath!r}"
             )
         self._epoch = 0
         self._batches = 0

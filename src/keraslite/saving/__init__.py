@@ -17,6 +17,7 @@ _EXPORTS = {
     "get_custom_objects": "registry",
     "get_registered_name": "registry",
     "get_registered_object": "registry",
+    "LegacyFormatWarning": "legacy_h5",
     "register_keras_serializable": "registry",
     "UnsafeFileError": "resolve",
     "load_model": "saving_api",

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from typing import Any
 
-from keraslite.saving import archive, h5_store, state
+from keraslite.naming import KerasliteDeprecationWarning
+from keraslite.saving import archive, h5_store, legacy_h5, state
 from keraslite.saving.atomic import atomic_write
 from keraslite.saving.serialization import deserialize_keras_object, serialize_keras_object
 
-_LEGACY_SUFFIXES = (".h5", ".hdf5")
+_LEGACY_SUFFIXES = legacy_h5.SUFFIXES
 
 
 def _path(filepath: Any) -> str | None:
@@ -27,39 +29,42 @@ def _path(filepath: Any) -> str | None:
 
 def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool | None = None,
                **kwargs: Any) -> None:
-    """Save ``model`` (architecture, weights, compile settings, optimizer state) as ``.keras``.
+    """Save ``model`` (architecture, weights, compile settings, optimizer state).
 
-    The file loads in keraslite and in Keras 3 (``keras.saving.load_model``). Writing to a
-    path is atomic: if the process dies midway, the previous file is intact.
+    A ``.keras`` path (or a file object) gets Keras 3's format; a ``.h5``/``.hdf5`` path gets
+    the legacy HDF5 format, as Keras 3 writes it (with a :class:`LegacyFormatWarning`). Both
+    load in keraslite and in Keras 3 (``keras.saving.load_model``). Writing to a path is
+    atomic: if the process dies midway, the previous file is intact.
 
     Args:
         model: the model.
-        filepath: a path ending in ``.keras``, or a writable binary file object.
+        filepath: a path ending in ``.keras`` (or the legacy ``.h5``/``.hdf5``), or a writable
+            binary file object.
         overwrite: replace an existing file (otherwise raise ``FileExistsError``).
         zipped: only ``True``/``None`` (the zipped ``.keras`` format) is supported.
-        **kwargs: ``save_format``/``include_optimizer`` are Keras 2 arguments and are refused.
+        **kwargs: ``include_optimizer`` (legacy ``.h5`` only: ``False`` leaves out the compile
+            settings and optimizer state) and ``save_format`` (deprecated in Keras 3, accepted
+            only with a path whose extension names the format).
 
     """
+    include_optimizer = kwargs.pop("include_optimizer", True)
+    save_format = kwargs.pop("save_format", None)
     if kwargs:
         raise TypeError(
-            f"save() got unexpected arguments {sorted(kwargs)}. keraslite saves the Keras 3 "
-            "`.keras` format, which always includes the optimizer. Received: "
-            f"{sorted(kwargs)}"
+            f"save() got unexpected arguments {sorted(kwargs)}. It takes filepath, overwrite, "
+            f"zipped, include_optimizer and save_format. Received: {sorted(kwargs)}"
         )
     if zipped is False:
         raise ValueError("keraslite saves only the zipped `.keras` format. Received: zipped=False")
     path = _path(filepath)
+    if save_format:
+        _check_save_format(save_format, path)
     if path is not None:
-        if path.endswith(_LEGACY_SUFFIXES):
-            raise ValueError(
-                "keraslite does not write the legacy Keras 2 HDF5 model format; save as "
-                f"'.keras' instead (load_model still reads legacy .h5 files). Received: "
-                f"filepath={path!r}"
-            )
-        if not path.endswith(".keras"):
+        if not path.endswith((".keras",) + _LEGACY_SUFFIXES):
             raise ValueError(
                 "Invalid `filepath` argument: expected a `.keras` extension, e.g. "
-                f"model.save('model.keras'). Received: filepath={path!r}"
+                "model.save('model.keras') (or the legacy `.h5`). Received: "
+                f"filepath={path!r}"
             )
         _check_overwrite(path, overwrite)
     h5_store.require_h5py()
@@ -68,6 +73,10 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
             f"Model '{model.name}' has not been built, so it has no weights to save yet. Call it "
             "on data, fit it, or call model.build(input_shape) first."
         )
+    if path is not None and path.endswith(_LEGACY_SUFFIXES):
+        warnings.warn(legacy_h5.LEGACY_FORMAT_NOTE, legacy_h5.LegacyFormatWarning, stacklevel=3)
+        legacy_h5.save_legacy_model(model, path, include_optimizer=bool(include_optimizer))
+        return
     config_json = json.dumps(serialize_keras_object(model))
     weights = h5_store.h5_bytes(state.collect(model))
     if path is None:
@@ -75,6 +84,22 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
         return
     with atomic_write(path) as f:
         archive.write_archive(f, config_json, weights)
+
+
+def _check_save_format(save_format: Any, path: str | None) -> None:
+    """Keras 3 accepts ``save_format`` only where the path's extension already says it."""
+    if path is not None and path.endswith((".keras",) + _LEGACY_SUFFIXES):
+        warnings.warn(
+            "The `save_format` argument is deprecated in Keras 3. We recommend removing this "
+            "argument as it can be inferred from the file path. Received: "
+            f"save_format={save_format}", KerasliteDeprecationWarning, stacklevel=4)
+        return
+    raise ValueError(
+        "The `save_format` argument is deprecated in Keras 3. Please remove this argument and "
+        "pass a file path with either `.keras` or `.h5` extension, e.g. "
+        f"model.save('model.keras'). Received: save_format={save_format!r}, "
+        f"filepath={path!r}"
+    )
 
 
 def _check_overwrite(path: str, overwrite: bool) -> None:
@@ -87,7 +112,8 @@ def _check_overwrite(path: str, overwrite: bool) -> None:
 
 def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool = True,
                safe_mode: bool = True) -> Any:
-    """Load a model saved as ``.keras`` (by keraslite or Keras 3) or as legacy Keras 2 ``.h5``.
+    """Load a model saved as ``.keras`` or in the legacy HDF5 format (``.h5``), by keraslite,
+    Keras 3 or Keras 2.
 
     Args:
         filepath: a path, or a readable binary file object.
@@ -107,9 +133,7 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
     """
     path = _path(filepath)
     if path is not None and path.endswith(_LEGACY_SUFFIXES):
-        from keraslite.saving.legacy_h5 import load_legacy_model
-
-        return load_legacy_model(path, custom_objects, compile, safe_mode)
+        return legacy_h5.load_legacy_model(path, custom_objects, compile, safe_mode)
     if path is not None and not path.endswith(".keras"):
         raise ValueError(
             "Invalid filename: expected a `.keras` extension (or a legacy `.h5`). Use "
@@ -192,10 +216,9 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> dict
     else:
         source = filepath
     with h5_store.H5Reader(source, "weights file") as reader:
-        if "layer_names" in reader.file.attrs or "model_weights" in reader.file:
-            from keraslite.saving.legacy_h5 import load_legacy_weights
-
-            load_legacy_weights(model, reader, skip_mismatch)
+        if "layer_names" in reader.file.attrs or "layer_names0" in reader.file.attrs \
+                or "model_weights" in reader.file:
+            legacy_h5.load_legacy_weights(model, reader, skip_mismatch)
             return {}
         state.load_into(model, reader.read_vars, skip_mismatch=skip_mismatch)
         return reader.attrs
