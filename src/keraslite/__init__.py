@@ -39,3 +39,8 @@ __getattr__ = _lazy_attributes("keraslite", {
 })
 
 __version__ = "0.1.0"
+
+
+def version() -> str:
+    """Return keraslite's version string (as ``keras.version()``)."""
+    return __version__

@@ -183,3 +183,8 @@ def map_structure(fn: Callable, structure: Any) -> Any:
 
 def is_symbolic(structure: Any) -> bool:
     return any(isinstance(t, KerasTensor) for t in flatten(structure))
+
+
+def is_keras_tensor(x: Any) -> bool:
+    """Whether ``x`` is a symbolic tensor of the Functional API (``keras.Input(...)``)."""
+    return isinstance(x, KerasTensor)
