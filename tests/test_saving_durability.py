@@ -247,3 +247,15 @@ def test_model_checkpoint_weights_only_formatting_and_modes(tmp_path):
                                             save_freq=2)
     model.fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[every])
     assert (tmp_path / "b1.keras").exists() and (tmp_path / "b3.keras").exists()
+
+
+def test_model_checkpoint_messages_as_keras(tmp_path, capsys):
+    model = small_model()
+    x, y = regression_data()
+    path = tmp_path / "best.keras"
+    checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="loss", save_best_only=True,
+                                                 verbose=1)
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[checkpoint])
+    out = capsys.readouterr().out
+    assert "Epoch 1: loss improved from None to " in out
+    assert f"Epoch 1: finished saving model to {path}" in out

@@ -95,7 +95,7 @@ class ModelCheckpoint(MonitorCallback):
                 return
             else:
                 if self.verbose:
-                    best = "inf" if self.best is None else f"{self.best:.5f}"
+                    best = "None" if self.best is None else f"{self.best:.5f}"
                     print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
                           f"{float(current):.5f}, saving model to {path}")
                 self.best = float(current)
@@ -108,6 +108,8 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(path, overwrite=True)
         else:
             self.model.save(path, overwrite=True)
+        if self.verbose:
+            print(f"\nEpoch {epoch + 1}: finished saving model to {path}")
 
     def _format(self, epoch: int, batch: int | None, logs: dict) -> str:
         try:
