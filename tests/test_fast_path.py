@@ -102,12 +102,7 @@ def test_weights_live_in_one_flat_buffer_after_fit():
     assert not params.flat.any()
 
 
-@pytest.mark.parametrize("split", [False, True])
-def test_predict_fast_path_equals_calling_the_model(monkeypatch, split):
-    from keraslite.training import fast
-
-    if split:  # every layer's bias and activation run on two threads, half the rows each
-        monkeypatch.setattr(fast, "PARALLEL_MIN_SIZE", 0)
+def test_predict_fast_path_equals_calling_the_model():
     model = build(("relu", "tanh"), "softmax", 3, "categorical_crossentropy")
     x = np.random.default_rng(2).normal(size=(70, 5)).astype("float32")
     np.testing.assert_allclose(model.predict(x, batch_size=16, verbose=0), model(x).numpy(),

@@ -13,7 +13,6 @@ from typing import Any
 
 from keraslite import losses as losses_module
 from keraslite.backend import epsilon, xp
-from keraslite.backend.threads import on_halves
 from keraslite.layers.core import Dense
 from keraslite.layers.input_layer import InputLayer
 from keraslite.ops.nn import _FUSED, _sigmoid_inplace
@@ -89,27 +88,13 @@ def predict_dense(model: Any, x: Any, batch_size: int, on_batch: Any = None) -> 
         a = x[start:start + batch_size]
         for w, b, forward in stack:
             z = a @ w
-            if z.size < PARALLEL_MIN_SIZE:
-                _bias_and_activation(z, b, forward, slice(None))
-            else:  # element-wise work on two cores while BLAS rests
-                on_halves(lambda rows, z=z, b=b, f=forward: _bias_and_activation(z, b, f, rows),
-                          len(z))
-            a = z
+            if b is not None:
+                z += b
+            a = forward(z)
         out[start:start + batch_size] = a
         if on_batch is not None:
             on_batch(step)
     return out
-
-
-# Below this many elements, a layer's bias and activation run on one thread.
-PARALLEL_MIN_SIZE = 1 << 17
-
-
-def _bias_and_activation(z: Any, b: Any, forward: Any, rows: slice) -> None:
-    part = z[rows]
-    if b is not None:
-        part += b
-    forward(part)
 
 
 class DensePlan:
