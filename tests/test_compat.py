@@ -229,3 +229,30 @@ def test_example_runs_through_keraslite_run(example_runs, name):
         assert note in err, f"{name}: missing the deprecation note about {note}:\n{err}"
     if name not in NOTES:
         assert "Warning" not in err, err
+
+
+def test_run_hides_keraslites_frames_but_keeps_the_users(tmp_path):
+    script = tmp_path / "bad.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        import numpy as np
+        import keras
+
+        class Boom(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                raise RuntimeError("from a callback")
+
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        if sys.argv[1:] == ["full"]:
+            keras.config.disable_traceback_filtering()
+        if sys.argv[1:] == ["shape"]:
+            model.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+        model.fit(np.ones((4, 3)), np.ones(4), verbose=0, callbacks=[Boom()])
+    """))
+    shape = _run("-m", "keraslite", "run", str(script), "shape", cwd=tmp_path)
+    assert "ValueError: Input 0" in shape.stderr and "inputs.py" not in shape.stderr
+    callback = _run("-m", "keraslite", "run", str(script), cwd=tmp_path)
+    assert "in on_epoch_end" in callback.stderr and "trainer.py" not in callback.stderr
+    full = _run("-m", "keraslite", "run", str(script), "full", cwd=tmp_path)
+    assert "trainer.py" in full.stderr

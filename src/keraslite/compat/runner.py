@@ -54,7 +54,29 @@ def _user_traceback(tb: types.TracebackType | None) -> types.TracebackType | Non
             last.tb_next = None
         else:
             last = last.tb_next
-    return tb
+    return _without_library_frames(tb)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _without_library_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """Hide keraslite's own frames, as Keras filters its frames from tracebacks (the user's
+    frames stay, also those of callbacks that keraslite called). Off after
+    ``keras.config.disable_traceback_filtering()``.
+    """
+    from keraslite import config
+
+    if not config.is_traceback_filtering_enabled():
+        return tb
+    kept = []
+    while tb is not None:
+        if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+            kept.append(tb)
+        tb = tb.tb_next
+    for node, following in zip(kept, kept[1:] + [None]):
+        node.tb_next = following
+    return kept[0] if kept else None
 
 
 def _add_hint(err: BaseException) -> None:
