@@ -55,12 +55,12 @@ def is_interactive_logging_enabled() -> bool:
 
 
 def disable_traceback_filtering() -> None:
-    """Accepted for Keras compatibility (keraslite does not filter tracebacks)."""
+    """Show keraslite's own frames in the tracebacks that ``keraslite run`` prints."""
     _STATE["traceback_filtering"] = False
 
 
 def enable_traceback_filtering() -> None:
-    """Accepted for Keras compatibility."""
+    """Hide keraslite's own frames in ``keraslite run``'s tracebacks again (the default)."""
     _STATE["traceback_filtering"] = True
 
 
