@@ -20,6 +20,18 @@ def _fresh_session():
 
 
 @pytest.fixture
+def served():
+    """keras and tensorflow imports served by keraslite for the test, as under keraslite run."""
+    from keraslite.compat import finder, uninstall_as_keras
+
+    saved = {k: v for k, v in sys.modules.items() if k.partition(".")[0] in finder.SERVED}
+    keraslite.install_as_keras()
+    yield
+    uninstall_as_keras()
+    sys.modules.update(saved)
+
+
+@pytest.fixture
 def float64():
     keraslite.config.set_floatx("float64")
     yield

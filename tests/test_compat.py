@@ -30,15 +30,6 @@ BOOT = ("import sys, warnings, keraslite; from keraslite.__main__ import main; "
         "'always', keraslite.KerasliteDeprecationWarning)); sys.exit(main(sys.argv[1:]))")
 
 
-@pytest.fixture
-def served():
-    saved = {k: v for k, v in sys.modules.items() if k.partition(".")[0] in finder.SERVED}
-    keraslite.install_as_keras()
-    yield
-    uninstall_as_keras()
-    sys.modules.update(saved)
-
-
 def test_every_import_style_serves_keraslite(served):
     import keras
     import tensorflow as tf

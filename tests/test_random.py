@@ -18,7 +18,6 @@ from keraslite import ops
 from keraslite import random as krandom
 from keraslite.autodiff import GradientTape, Tensor, Variable
 from keraslite.autodiff.gradcheck import check_gradients
-from keraslite.compat import finder, uninstall_as_keras
 
 SHAPED = [
     lambda seed: krandom.normal((3, 4), seed=seed),
@@ -196,15 +195,6 @@ def test_random_is_lazy_and_served_as_keras_random():
     code = ("import sys, keraslite; assert 'keraslite.random' not in sys.modules; "
             "assert keraslite.random.normal((2,)).shape == (2,)")
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-@pytest.fixture
-def served():
-    saved = {k: v for k, v in sys.modules.items() if k.partition(".")[0] in finder.SERVED}
-    keras.install_as_keras()
-    yield
-    uninstall_as_keras()
-    sys.modules.update(saved)
 
 
 def test_keras_random_and_tf_random_in_scripts(served):
