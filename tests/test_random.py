@@ -40,7 +40,7 @@ def values(t):
     return np.asarray(t)
 
 
-@pytest.mark.parametrize(("name", "draw"), zip(NAMES, SHAPED), ids=NAMES)
+@pytest.mark.parametrize(("name", "draw"), list(zip(NAMES, SHAPED)), ids=NAMES)
 def test_int_seed_repeats_and_generator_advances(name, draw):
     first = values(draw(7))
     np.testing.assert_array_equal(values(draw(7)), first)
