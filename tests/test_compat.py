@@ -247,3 +247,34 @@ def test_run_hides_keraslites_frames_but_keeps_the_users(tmp_path):
     assert "in on_epoch_end" in callback.stderr and "trainer.py" not in callback.stderr
     full = _run("-m", "keraslite", "run", str(script), "full", cwd=tmp_path)
     assert "trainer.py" in full.stderr
+
+
+def test_tensorflow_math_of_custom_training_loops(served):
+    import tensorflow as tf
+
+    logits = np.array([[2.0, -1.0, 0.5], [0.1, 0.2, 3.0]], "float32")
+    labels = np.array([0, 2])
+    sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    dense = tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot(labels, 3), logits=logits)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    expected = -(shifted - np.log(np.exp(shifted).sum(1, keepdims=True)))[[0, 1], labels]
+    np.testing.assert_allclose(np.asarray(sparse), expected, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(dense), expected, rtol=1e-6)
+    z, y = np.array([-3.0, 0.5, 4.0]), np.array([0.0, 1.0, 1.0])
+    np.testing.assert_allclose(np.asarray(tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=y, logits=z)), -(y * np.log(1 / (1 + np.exp(-z))) +
+                                (1 - y) * np.log(1 - 1 / (1 + np.exp(-z)))), rtol=1e-6)
+    clipped, norm = tf.clip_by_global_norm([np.full(4, 3.0), None, np.full(9, 4.0)], 6.0)
+    assert float(norm) == pytest.approx(np.sqrt(4 * 9 + 9 * 16))
+    assert float(tf.linalg.norm(tf.concat([clipped[0], clipped[2]], 0))) == pytest.approx(6.0)
+    assert clipped[1] is None
+    np.testing.assert_array_equal(np.asarray(tf.math.confusion_matrix([0, 1, 1], [0, 1, 0])),
+                                  [[1, 0], [1, 1]])
+    np.testing.assert_array_equal(np.asarray(tf.one_hot([1], 3, on_value=5, off_value=-1)),
+                                  [[-1, 5, -1]])
+    assert tf.shape(np.zeros((4, 2))).numpy().tolist() == [4, 2]
+    assert tf.expand_dims(np.zeros(3), 0).shape == (1, 3)
+    assert np.asarray(tf.range(1, 7, 2)).tolist() == [1, 3, 5]
+    assert float(tf.reduce_mean(tf.square(np.array([1.0, 3.0])))) == 5.0
+    with pytest.raises(AttributeError, match="not provided"):
+        tf.data.Dataset  # noqa: B018

@@ -3,7 +3,8 @@
 ``tf.keras`` (served by the finder), ``tf.random`` (``set_seed`` and the draws of
 :mod:`keraslite.random`), ``tf.constant`` / ``tf.convert_to_tensor``, ``tf.Variable``,
 ``tf.GradientTape``, ``tf.function`` (runs the function as is), the dtype names, ``tf.config``
-device listing, a few ``tf.math`` functions used in custom training loops, and
+device listing, the math of custom training loops (``tf.reduce_mean``, ``tf.one_hot``,
+``tf.clip_by_global_norm``, ``tf.math``, ``tf.nn``, ``tf.linalg``: see ``tensorflow_math``), and
 ``tf.get_logger``. Anything else fails with a message saying
 that this part of TensorFlow is not provided.
 """
@@ -17,18 +18,19 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from keraslite import __version__ as _keraslite_version
-from keraslite import activations, ops
+from keraslite import ops
 from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable
 from keraslite.backend import floatx
+from keraslite.compat import tensorflow_math
 from keraslite.utils import set_random_seed
 
 __version__ = f"2.16.0+keraslite.{_keraslite_version}"
 
 _PROVIDED = ("tf.keras, tf.random (set_seed, normal, uniform, ...), tf.constant, "
              "tf.convert_to_tensor, tf.Variable, tf.GradientTape, tf.function, dtypes, "
-             "tf.config device listing, a few tf.math and tf.nn functions")
+             "tf.config device listing, the common tf.math, tf.nn and tf.linalg functions")
 
 
 class Namespace:
@@ -105,40 +107,10 @@ def function(func: Callable | None = None, **kwargs: Any) -> Any:
     return func
 
 
-def _reducer(fn: Callable) -> Callable:
-    def reduce(input_tensor: Any, axis: Any = None, keepdims: bool = False,
-               name: str | None = None) -> Tensor:
-        return fn(input_tensor, axis=axis, keepdims=keepdims)
-
-    return reduce
-
-
-reduce_sum = _reducer(ops.sum)
-reduce_mean = _reducer(ops.mean)
-reduce_max = _reducer(ops.max)
-reduce_min = _reducer(ops.min)
-add, subtract, multiply, divide = ops.add, ops.subtract, ops.multiply, ops.divide
-square, sqrt, exp, log, abs = ops.square, ops.sqrt, ops.exp, ops.log, ops.abs  # noqa: A001
-matmul, reshape, cast, maximum, minimum = ops.matmul, ops.reshape, ops.cast, ops.maximum, \
-    ops.minimum
-zeros, ones, zeros_like, ones_like = ops.zeros, ops.ones, ops.zeros_like, ops.ones_like
-concat = ops.concatenate
-stack, transpose, clip_by_value, where = ops.stack, ops.transpose, ops.clip, ops.where
-
-
-def argmax(input: Any, axis: int = 0, output_type: Any = None) -> Tensor:  # noqa: A002
-    """Index of the maximum along ``axis`` (TensorFlow's default axis is 0)."""
-    return ops.argmax(input, axis=axis)
-
-
-math = Namespace(
-    "tf.math", reduce_sum=reduce_sum, reduce_mean=reduce_mean, reduce_max=reduce_max,
-    reduce_min=reduce_min, add=add, subtract=subtract, multiply=multiply, divide=divide,
-    square=square, sqrt=sqrt, exp=exp, log=log, abs=abs, maximum=maximum, minimum=minimum,
-    argmax=argmax, sigmoid=ops.sigmoid, tanh=ops.tanh,
-)
-nn = Namespace("tf.nn", relu=activations.relu, sigmoid=activations.sigmoid,
-               softmax=activations.softmax, tanh=activations.tanh)
+globals().update(tensorflow_math.TOP_LEVEL)  # tf.reduce_mean, tf.one_hot, tf.expand_dims, ...
+math = Namespace("tf.math", **tensorflow_math.MATH)
+nn = Namespace("tf.nn", **tensorflow_math.NN)
+linalg = Namespace("tf.linalg", **tensorflow_math.LINALG)
 
 
 # -- random ---------------------------------------------------------------------------------
