@@ -423,3 +423,30 @@ def test_ops_outside_a_tape_record_nothing():
     v = keraslite.Variable(np.array([1.0, 2.0]))
     y = ops.sum(ops.square(v))
     assert y.vjp is None and not y.parents
+
+
+def test_gradient_tape_stop_recording_and_nested_tapes():
+    import warnings
+
+    from keraslite.naming import KerasliteWarning
+
+    w = keraslite.Variable(np.array([1.0, 2.0]))
+    with keraslite.GradientTape() as tape:
+        y = keraslite.ops.sum(w * w)
+        with tape.stop_recording():
+            frozen = keraslite.ops.sum(w * 3.0)
+        total = y + frozen
+        inside = tape.gradient(total, w)  # inside its own block: fine, no warning
+    np.testing.assert_allclose(inside.numpy(), [2.0, 4.0])
+    with keraslite.GradientTape() as outer:
+        with keraslite.GradientTape() as inner:
+            cube = keraslite.ops.sum(w ** 3)
+        with pytest.warns(KerasliteWarning, match="first-order gradients only"):
+            first = inner.gradient(cube, w)
+    np.testing.assert_allclose(first.numpy(), [3.0, 12.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with keraslite.GradientTape() as alone:
+            square = keraslite.ops.sum(w * w)
+        alone.gradient(square, w)
+    del outer

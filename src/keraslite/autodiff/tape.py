@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.autodiff.graph import _RECORDING, backward
+from keraslite.autodiff.graph import _RECORDING, backward, recording
 from keraslite.autodiff.tensor import Tensor
 
 
@@ -29,14 +29,21 @@ class GradientTape:
         self.persistent = persistent
         self._used = False
         self._saved = 0
+        self._active = False
 
     def __enter__(self) -> GradientTape:
         self._saved = _RECORDING[0]
         _RECORDING[0] = self._saved + 1
+        self._active = True
         return self
 
     def __exit__(self, *exc) -> None:
         _RECORDING[0] = self._saved
+        self._active = False
+
+    def stop_recording(self) -> Any:
+        """A context in which ops are not recorded (their results are constants)."""
+        return recording(False)
 
     def watch(self, tensor: Any) -> None:
         """Mark ``tensor`` (a Tensor or a nested list of them) as needing gradients."""
@@ -65,6 +72,16 @@ class GradientTape:
                 "tape with GradientTape(persistent=True) to call gradient() several times."
             )
         self._used = True
+        if (self._saved if self._active else _RECORDING[0]) > 0:  # an enclosing tape records
+            import warnings
+
+            from keraslite.naming import KerasliteWarning
+
+            warnings.warn(
+                "GradientTape.gradient() was called while another GradientTape is recording. "
+                "keraslite computes first-order gradients only: to the enclosing tape the "
+                "gradient returned here is a constant, so a gradient of it (a gradient "
+                "penalty, a Hessian) will be None.", KerasliteWarning, stacklevel=2)
         many = isinstance(target, (list, tuple))
         targets = list(target) if many else [target]
         seeds = list(output_gradients) if many and isinstance(output_gradients, (list, tuple)) \
