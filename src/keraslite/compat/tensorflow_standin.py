@@ -4,9 +4,9 @@
 :mod:`keraslite.random`), ``tf.constant`` / ``tf.convert_to_tensor``, ``tf.Variable``,
 ``tf.GradientTape``, ``tf.function`` (runs the function as is), the dtype names, ``tf.config``
 device listing, the math of custom training loops (``tf.reduce_mean``, ``tf.one_hot``,
-``tf.clip_by_global_norm``, ``tf.math``, ``tf.nn``, ``tf.linalg``: see ``tensorflow_math``), and
-``tf.get_logger``. Anything else fails with a message saying
-that this part of TensorFlow is not provided.
+``tf.clip_by_global_norm``, ``tf.math``, ``tf.nn``, ``tf.linalg``: see ``tensorflow_math``), the
+input pipelines of ``tf.data`` (see ``tensorflow_data``), and ``tf.get_logger``.
+Anything else fails with a message saying that this part of TensorFlow is not provided.
 """
 
 from __future__ import annotations
@@ -23,14 +23,16 @@ from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable
 from keraslite.backend import floatx
-from keraslite.compat import tensorflow_math
+from keraslite.compat import tensorflow_data, tensorflow_math
+from keraslite.compat.tensorflow_data import TensorSpec as TensorSpec
 from keraslite.utils import set_random_seed
 
 __version__ = f"2.16.0+keraslite.{_keraslite_version}"
 
 _PROVIDED = ("tf.keras, tf.random (set_seed, normal, uniform, ...), tf.constant, "
              "tf.convert_to_tensor, tf.Variable, tf.GradientTape, tf.function, dtypes, "
-             "tf.config device listing, the common tf.math, tf.nn and tf.linalg functions")
+             "tf.config device listing, the common tf.math, tf.nn and tf.linalg functions, "
+             "tf.data.Dataset's from_tensor_slices/batch/shuffle/map/repeat/take/skip/...")
 
 
 class Namespace:
@@ -111,6 +113,14 @@ globals().update(tensorflow_math.TOP_LEVEL)  # tf.reduce_mean, tf.one_hot, tf.ex
 math = Namespace("tf.math", **tensorflow_math.MATH)
 nn = Namespace("tf.nn", **tensorflow_math.NN)
 linalg = Namespace("tf.linalg", **tensorflow_math.LINALG)
+
+
+_CARDINALITY = dict(AUTOTUNE=tensorflow_data.AUTOTUNE,
+                    INFINITE_CARDINALITY=tensorflow_data.INFINITE_CARDINALITY,
+                    UNKNOWN_CARDINALITY=tensorflow_data.UNKNOWN_CARDINALITY)
+data = Namespace("tf.data", Dataset=tensorflow_data.Dataset, **_CARDINALITY,
+                 experimental=Namespace("tf.data.experimental", **_CARDINALITY,
+                                        cardinality=lambda dataset: dataset.cardinality()))
 
 
 # -- random ---------------------------------------------------------------------------------

@@ -224,8 +224,9 @@ def make_source(model: Any, data: Any, what: str, *, targets: bool = True, shuff
                 restart: bool = True, class_weight: dict | None = None) -> Any:
     """A :class:`StreamSource` or :class:`IndexedSource` over ``data``."""
     convert = _converter(model, targets, what, class_weight)
-    if is_dataset(data):
-        return IndexedSource(data, convert, shuffle, restart)
+    if is_dataset(data):  # a tf.data.Dataset orders its own batches (`keeps_order`)
+        return IndexedSource(data, convert, shuffle and not getattr(data, "keeps_order", False),
+                             restart)
     return StreamSource(data, convert)
 
 
