@@ -134,8 +134,7 @@ class Steps:
                 self._resolve_compile(ys, preds)
             sws = [] if sample_weight is None else [
                 _value(v) for v in self._as_outputs(sample_weight, "sample_weight")]
-            sws = sws if len(sws) == len(preds) else [sws[0] if sws else None] * len(preds)
-            self._compiled_metrics.update(ys, preds, sws)
+            self._compiled_metrics.update(ys, preds, per_output(sws, len(preds)))
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
@@ -235,9 +234,15 @@ def _compiled_total(model: Any, y: Any, y_pred: Any, sample_weight: Any) -> Any:
     if model._compiled_loss is None:
         model._resolve_compile(ys, preds)
     sws = [] if sample_weight is None else model._as_outputs(sample_weight, "sample_weight")
-    sws = sws if len(sws) == len(preds) else [sws[0] if sws else None] * len(preds)
-    total, _ = model._compiled_loss(ys, preds, sws)
+    total, _ = model._compiled_loss(ys, preds, per_output(sws, len(preds)))
     return total
+
+
+def per_output(sample_weights: list, outputs: int) -> list:
+    """One sample-weight array (or None) per output: one array given serves every output."""
+    if len(sample_weights) == outputs:
+        return sample_weights
+    return [sample_weights[0] if sample_weights else None] * outputs
 
 
 def pythonify_logs(logs: Any) -> dict:

@@ -25,7 +25,7 @@ from keraslite.training.compile import CompiledLoss, CompiledMetrics
 from keraslite.training.inference import Inference
 from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
 from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
-from keraslite.training.steps import Steps, pack_x_y_sample_weight
+from keraslite.training.steps import Steps, pack_x_y_sample_weight, per_output
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
@@ -147,7 +147,7 @@ class Trainer(InputHandling, Inference, Steps):
             [pred[k] for k in self._output_names()] if isinstance(pred, dict) else [pred])
         if self._compiled_loss is None:
             self._resolve_compile(ys, preds)
-        sw_list = sws if len(sws) == len(preds) else [sws[0] if sws else None] * len(preds)
+        sw_list = per_output(sws, len(preds))
         total, parts = self._compiled_loss(ys, preds, sw_list)
         extra = self.losses
         if extra:
