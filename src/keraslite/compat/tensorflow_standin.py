@@ -62,6 +62,7 @@ float64 = double = np.dtype("float64")
 int8, int16, int32, int64 = (np.dtype(f"int{b}") for b in (8, 16, 32, 64))
 uint8, uint16 = np.dtype("uint8"), np.dtype("uint16")
 bool = np.dtype("bool")  # noqa: A001 - TensorFlow's name
+string = np.dtype(object)  # keras.Input(dtype=tf.string): layers call it "string"
 
 
 def as_dtype(dtype: Any) -> np.dtype:
@@ -71,7 +72,7 @@ def as_dtype(dtype: Any) -> np.dtype:
 
 dtypes = Namespace("tf.dtypes", float16=float16, float32=float32, float64=float64, int8=int8,
                    int16=int16, int32=int32, int64=int64, uint8=uint8, uint16=uint16,
-                   bool=bool, as_dtype=as_dtype)
+                   bool=bool, string=string, as_dtype=as_dtype)
 
 
 # -- tensors --------------------------------------------------------------------------------

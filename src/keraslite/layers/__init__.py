@@ -6,6 +6,8 @@ from keraslite.layers.activations import PReLU as PReLU
 from keraslite.layers.activations import ReLU as ReLU
 from keraslite.layers.activations import Softmax as Softmax
 from keraslite.layers.base import Layer as Layer
+from keraslite.layers.categorical import CategoryEncoding as CategoryEncoding
+from keraslite.layers.categorical import Hashing as Hashing
 from keraslite.layers.core import Activation as Activation
 from keraslite.layers.core import Dense as Dense
 from keraslite.layers.dot import Dot as Dot
@@ -14,6 +16,8 @@ from keraslite.layers.input_layer import Input as Input
 from keraslite.layers.input_layer import InputLayer as InputLayer
 from keraslite.layers.lambda_layer import Identity as Identity
 from keraslite.layers.lambda_layer import Lambda as Lambda
+from keraslite.layers.lookup_layers import IntegerLookup as IntegerLookup
+from keraslite.layers.lookup_layers import StringLookup as StringLookup
 from keraslite.layers.merging import Add as Add
 from keraslite.layers.merging import Average as Average
 from keraslite.layers.merging import Concatenate as Concatenate
@@ -42,3 +46,4 @@ from keraslite.layers.reshaping import Permute as Permute
 from keraslite.layers.reshaping import RepeatVector as RepeatVector
 from keraslite.layers.reshaping import Reshape as Reshape
 from keraslite.layers.symbolic import KerasTensor as KerasTensor
+from keraslite.layers.text_vectorization import TextVectorization as TextVectorization

@@ -48,6 +48,16 @@ def standardize_shape(shape: Any, argument: str = "shape", keras2_note: bool = F
     return out
 
 
+def standardize_dtype(dtype: Any) -> str:
+    """A dtype's name; strings of any kind (``"string"``, ``str``, object, ``tf.string``) are
+    ``"string"``, Keras' name for the dtype of text inputs.
+    """
+    if dtype in ("string", "str", str, bytes, object):
+        return "string"
+    dtype = xp.dtype(dtype)
+    return "string" if dtype.kind in "OUS" else str(dtype)
+
+
 class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
     """Base class of all layers.
 
@@ -93,7 +103,7 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
             self._input_shape_arg = (batch_size, int(input_dim))
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self.dtype = str(xp.dtype(dtype)) if dtype is not None else floatx()
+        self.dtype = standardize_dtype(dtype) if dtype is not None else floatx()
         self.autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
@@ -344,7 +354,8 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
             return x
         value = x.value if isinstance(x, Tensor) else xp.asarray(x)
         kind = value.dtype.kind
-        if value.dtype == self.dtype or xp.dtype(self.dtype).kind != "f" or kind not in "fiub" \
+        if self.dtype == "string" or value.dtype == self.dtype or \
+                xp.dtype(self.dtype).kind != "f" or kind not in "fiub" \
                 or (kind != "f" and self._keeps_int_inputs):
             return x if isinstance(x, Tensor) else Tensor(value)
         if isinstance(x, Tensor) and x.requires_grad:
