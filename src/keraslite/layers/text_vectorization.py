@@ -23,6 +23,7 @@ from keraslite.layers.text_common import (
     IdfWeights,
     adapt_batches,
     encode,
+    encoded_shape,
     spec,
     to_strings,
 )
@@ -184,7 +185,24 @@ class TextVectorization(DataLayerCalls, Layer):
         self._lookup_layer.set_vocabulary(vocabulary, idf_weights=idf_weights)
 
     # -- calling --------------------------------------------------------------------------
+    def _call_unsplit(self, inputs: Any) -> Any:
+        """``split=None`` without n-grams: each string is one token, the shape is kept."""
+        lookup = self._lookup_layer
+        texts = self._standardized(to_strings(inputs, self._encoding))
+        ids = xp.asarray(lookup._lookup(texts.reshape(-1).tolist()),
+                         dtype=xp.int64).reshape(texts.shape)
+        if self._output_mode != "int":
+            return Tensor(lookup._encode(ids))
+        width = self._output_sequence_length
+        if width is not None and ids.ndim:
+            ids = ids[..., :width]
+            pad = [(0, 0)] * (ids.ndim - 1) + [(0, width - ids.shape[-1])]
+            ids = xp.pad(ids, pad)
+        return Tensor(ids)
+
     def call(self, inputs: Any) -> Any:
+        if self._split is None and self._ngrams is None:
+            return self._call_unsplit(inputs)
         lookup = self._lookup_layer
         rows, scalar = self._tokens(inputs)
         ids = [lookup._lookup(row) for row in rows]
@@ -211,11 +229,17 @@ class TextVectorization(DataLayerCalls, Layer):
         return Tensor(out[0] if scalar else out)
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
-        batch = tuple(input_shape)[:1] or (None,)
-        if self._output_mode == "int":
-            return batch + (self._output_sequence_length,)
+        shape = tuple(input_shape)
         lookup = self._lookup_layer
         depth = lookup.max_tokens if lookup.pad_to_max_tokens else lookup._frozen_vocab_size
+        if self._split is None and self._ngrams is None:
+            if self._output_mode != "int":
+                return encoded_shape(shape, self._output_mode, depth)
+            length = self._output_sequence_length
+            return shape[:-1] + (length,) if shape and length is not None else shape
+        batch = shape[:1] or (None,)
+        if self._output_mode == "int":
+            return batch + (self._output_sequence_length,)
         return batch + (depth,)
 
     def compute_output_spec(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
