@@ -52,8 +52,10 @@ def write_h5(target: Any, entries: list[tuple[str, str | None, list]],
             group = f.create_group(f"{path}/vars" if path else "vars")
             if name:
                 group.attrs["name"] = name
-            for i, array in enumerate(arrays):
-                group.create_dataset(str(i), data=numpy.asarray(array))
+            named = arrays.items() if isinstance(arrays, dict) else \
+                ((str(i), array) for i, array in enumerate(arrays))
+            for key, array in named:
+                group.create_dataset(key, data=numpy.asarray(array))
         for key, value in (attrs or {}).items():
             f.attrs[key] = value
 
@@ -119,12 +121,14 @@ class H5Reader:
                 raise UnsafeFileError(f"Invalid {self.what}: '{path}' is not a group.")
         return current
 
-    def read_vars(self, path: str) -> list | None:
-        """The arrays under ``<path>/vars`` in index order, or None if there is no such group."""
+    def read_vars(self, path: str, names: list[str] | None = None) -> list | None:
+        """The arrays under ``<path>/vars`` in index order (or those called ``names``), or
+        None if there is no such group.
+        """
         group = self.group(f"{path}/vars" if path else "vars")
         if group is None:
             return None
-        return self.read_datasets(group, f"{path}/vars" if path else "vars")
+        return self.read_datasets(group, f"{path}/vars" if path else "vars", names)
 
     def read_datasets(self, group: Any, where: str, names: list[str] | None = None) -> list:
         """Datasets of ``group`` (``"0"``, ``"1"``, ... unless ``names`` are given)."""

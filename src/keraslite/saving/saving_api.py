@@ -13,7 +13,7 @@ import warnings
 from typing import Any
 
 from keraslite.naming import KerasliteDeprecationWarning
-from keraslite.saving import archive, h5_store, legacy_h5, state
+from keraslite.saving import archive, assets, h5_store, legacy_h5, state
 from keraslite.saving.atomic import atomic_write
 from keraslite.saving.serialization import deserialize_keras_object, serialize_keras_object
 
@@ -79,11 +79,12 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
         return
     config_json = json.dumps(serialize_keras_object(model))
     weights = h5_store.h5_bytes(state.collect(model))
+    files = assets.collect_assets(model)
     if path is None:
-        archive.write_archive(filepath, config_json, weights)
+        archive.write_archive(filepath, config_json, weights, files)
         return
     with atomic_write(path) as f:
-        archive.write_archive(f, config_json, weights)
+        archive.write_archive(f, config_json, weights, files)
 
 
 def _check_save_format(save_format: Any, path: str | None) -> None:
@@ -141,7 +142,7 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
             f"filepath={path!r}"
         )
     h5_store.require_h5py()
-    members = archive.read_archive(filepath if path is None else path)
+    members = archive.read_archive(filepath if path is None else path, want_assets=True)
     config = archive.parse_json(members[archive.CONFIG], archive.CONFIG)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError("This is not a valid .keras file: config.json does not describe a "
@@ -156,6 +157,7 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
         raise ValueError(f"config.json describes a {type(model).__name__}, not a model.")
     with h5_store.H5Reader(members[archive.WEIGHTS], "model.weights.h5") as reader:
         state.load_into(model, reader.read_vars)
+    assets.load_assets(model, members)
     return model
 
 

@@ -178,9 +178,20 @@ def collect(root: Any) -> list[tuple[str, str, list]]:
 
     entries = []
     for path, obj in saveables(root):
-        arrays = [to_numpy(v.value) for v in object_variables(obj)]
+        arrays: Any = [to_numpy(v.value) for v in object_variables(obj)]
+        names = variable_names(obj, len(arrays))
+        if names is not None:
+            arrays = dict(zip(names, arrays))
         entries.append((path, getattr(obj, "name", None), arrays))
     return entries
+
+
+def variable_names(obj: Any, count: int) -> list[str] | None:
+    """The dataset names of an object whose variables Keras stores by name (such as
+    ``idf_weights``) rather than by index; None for the usual ``0``, ``1``, ...
+    """
+    names = getattr(obj, "_keras_variable_names", None) if _is_layer(obj) else None
+    return list(names)[:count] if names and count else None
 
 
 def load_into(root: Any, read: Any, skip_mismatch: bool = False) -> None:
@@ -195,7 +206,8 @@ def load_into(root: Any, read: Any, skip_mismatch: bool = False) -> None:
     groups = []
     for path, obj in saveables(root):
         variables = object_variables(obj)
-        stored = read(path)
+        names = variable_names(obj, len(variables))
+        stored = read(path) if names is None else read(path, names)
         if not _is_layer(obj):
             if stored is None:
                 continue  # the file holds no optimizer state: keep the current one
@@ -222,7 +234,8 @@ def assign_checked(root: Any, groups: list[tuple[str, list, list]],
                             f"{[tuple(v.shape) for v in variables]} but the file holds "
                             f"{len(stored)}")
             continue
-        bad = [(v, a) for v, a in zip(variables, stored) if tuple(a.shape) != tuple(v.shape)]
+        bad = [(v, a) for v, a in zip(variables, stored)
+               if tuple(a.shape) != tuple(v.shape) and not getattr(v, "any_shape", False)]
         if bad:
             v, a = bad[0]
             problems.append(f"{label}: '{getattr(v, 'path', '?')}' has shape {tuple(v.shape)} "

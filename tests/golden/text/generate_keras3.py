@@ -6,9 +6,10 @@ Run in an environment with TensorFlow and Keras 3 (not keraslite)::
     KERAS_BACKEND=tensorflow /tmp/tfvenv/bin/python tests/golden/text/generate_keras3.py
 
 It writes ``keras3_layers.json`` (each case: the layer's constructor arguments, how it was
-adapted, its vocabulary and its outputs on ``corpus.TEST``) and two ``.keras`` files written
-by Keras 3 (``keras3_tv_int.keras``, ``keras3_tv_tfidf.keras``) with their predictions
-(``keras3_models.json``), beside this file.
+adapted, its vocabulary and its outputs on ``corpus.TEST``) and three ``.keras`` files
+written by Keras 3 (``keras3_tv_int.keras``, ``keras3_tv_tfidf.keras``, and
+``keras3_asset_scale.keras``: a custom layer whose state is only in its assets) with their
+predictions (``keras3_models.json``), beside this file.
 """
 
 import json
@@ -182,6 +183,16 @@ def models():
         model.fit(tf.constant(texts[:, None]), labels, epochs=3, verbose=0)
         model.save(HERE / f"keras3_tv_{name}.keras")
         preds[name] = model.predict(tf.constant(np.array(TEST)[:, None]), verbose=0).tolist()
+    from keraslite_text_models import scale_layer_class
+
+    scale = scale_layer_class(keras)()
+    scale.factor = -1.5
+    keras.utils.set_random_seed(0)
+    inp = keras.Input(shape=(3,))
+    model = keras.Model(inp, scale(keras.layers.Dense(2)(inp)))
+    model.save(HERE / "keras3_asset_scale.keras")
+    preds["asset_scale"] = model.predict(np.arange(6, dtype="float32").reshape(2, 3),
+                                         verbose=0).tolist()
     (HERE / "keras3_models.json").write_text(json.dumps(preds))
 
 
