@@ -34,6 +34,7 @@ class StringLookup(IndexLookup):
     """
 
     _takes_strings = True  # a model starting with it reads string data
+    _input_dtype = "string"  # and a Sequential model built around it gets a string input
 
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1,
                  mask_token: str | None = None, oov_token: str = "[UNK]",

@@ -66,6 +66,7 @@ class TextVectorization(DataLayerCalls, Layer):
 
     _keeps_int_inputs = True
     _takes_strings = True  # a model starting with it reads string data
+    _input_dtype = "string"  # and a Sequential model built around it gets a string input
 
     def __init__(self, max_tokens: int | None = None,
                  standardize: Any = "lower_and_strip_punctuation", split: Any = "whitespace",

@@ -106,7 +106,8 @@ def flatten_data(data: Any, argument: str, names: list[str] | None,
         return [to_array(data[n], f"{argument}[{n!r}]", float_dtype, keep(i))
                 for i, n in enumerate(names)], "dict"
     if isinstance(data, (list, tuple)) and data and all(
-        hasattr(d, "shape") or hasattr(d, "to_numpy") or isinstance(d, Tensor) for d in data
+        (hasattr(d, "shape") or hasattr(d, "to_numpy") or isinstance(d, Tensor))
+        and not isinstance(d, (str, bytes)) for d in data  # numpy's str_ has a shape
     ):
         return [to_array(d, f"{argument}[{i}]", float_dtype, keep(i))
                 for i, d in enumerate(data)], "list"

@@ -47,8 +47,8 @@ class InputHandling:
         built yet) a first layer that reads text, such as ``TextVectorization``.
         """
         inputs = getattr(self, "inputs", None)
-        if inputs:
-            return index < len(inputs) and inputs[index].dtype == "string"
+        if inputs and index < len(inputs) and inputs[index].dtype == "string":
+            return True
         layers = getattr(self, "layers", None) or []
         return index == 0 and bool(layers) and getattr(layers[0], "_takes_strings", False)
 
