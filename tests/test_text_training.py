@@ -95,3 +95,23 @@ def test_served_under_keras_and_tf_keras_names(served):
     assert inputs.dtype == "string"
     layer = tf.keras.layers.TextVectorization(output_sequence_length=3, vocabulary=["hi"])
     np.testing.assert_array_equal(layer(tf.constant([["hi there"]])).numpy(), [[2, 1, 0]])
+
+
+def test_tf_strings_custom_standardization_of_the_tensorflow_tutorial(served):
+    import re
+    import string
+
+    import tensorflow as tf
+
+    def custom_standardization(input_data):
+        lowercase = tf.strings.lower(input_data)
+        stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+        return tf.strings.regex_replace(stripped_html, f"[{re.escape(string.punctuation)}]", "")
+
+    layer = tf.keras.layers.TextVectorization(standardize=custom_standardization,
+                                              output_sequence_length=4)
+    layer.adapt(["Great film!<br />Really great.", "Bad film."])
+    assert layer.get_vocabulary() == ["", "[UNK]", "great", "film", "really", "bad"]
+    np.testing.assert_array_equal(layer(["GREAT<br />bad"]).numpy(), [[2, 5, 0, 0]])
+    assert tf.strings.length(["ab", "é"]).numpy().tolist() == [2, 2]
+    assert tf.strings.join([["a"], ["b"]], separator="-").numpy().tolist() == ["a-b"]

@@ -23,7 +23,7 @@ from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable
 from keraslite.backend import floatx
-from keraslite.compat import tensorflow_data, tensorflow_math
+from keraslite.compat import tensorflow_data, tensorflow_math, tensorflow_strings
 from keraslite.compat.tensorflow_data import TensorSpec as TensorSpec
 from keraslite.utils import set_random_seed
 
@@ -32,6 +32,7 @@ __version__ = f"2.16.0+keraslite.{_keraslite_version}"
 _PROVIDED = ("tf.keras, tf.random (set_seed, normal, uniform, ...), tf.constant, "
              "tf.convert_to_tensor, tf.Variable, tf.GradientTape, tf.function, dtypes, "
              "tf.config device listing, the common tf.math, tf.nn and tf.linalg functions, "
+             "tf.strings (lower, regex_replace, ... for TextVectorization), "
              "tf.data.Dataset's from_tensor_slices/batch/shuffle/map/repeat/take/skip/...")
 
 
@@ -114,6 +115,7 @@ globals().update(tensorflow_math.TOP_LEVEL)  # tf.reduce_mean, tf.one_hot, tf.ex
 math = Namespace("tf.math", **tensorflow_math.MATH)
 nn = Namespace("tf.nn", **tensorflow_math.NN)
 linalg = Namespace("tf.linalg", **tensorflow_math.LINALG)
+strings = Namespace("tf.strings", **tensorflow_strings.STRINGS)
 
 
 _CARDINALITY = dict(AUTOTUNE=tensorflow_data.AUTOTUNE,
