@@ -60,7 +60,7 @@ def to_array(data: Any, argument: str, float_dtype: str | None = None,
             fix = ("This looks like raw text, and this model's inputs are numbers. Either "
                    "start the model with keras.Input(shape=(1,), dtype=\"string\") followed "
                    "by a keras.layers.TextVectorization layer (call its adapt(texts) before "
-                   "fit), or turn the texts into numbers first: "
+                   "fit), or tokenize the texts into numbers first: "
                    "TextVectorization(output_mode=\"int\", output_sequence_length=...) after "
                    "adapt, or Tokenizer + pad_sequences" if text else
                    "Convert strings to numbers first (for example with pandas.factorize or a "
