@@ -21,6 +21,7 @@ NOTES = {  # the Keras 2 examples, and the deprecation notes each must show
     "keras2_spellings.py": ["keras.utils.np_utils", "input_shape=(4,)", "learning_rate",
                             "stray spaces", "keras.backend.sum"],
     "tensorflow_python_keras.py": ["tensorflow.python.keras"],
+    "keras2_tokenizer.py": ["keras.preprocessing.text", "input_shape=(30,)"],
 }
 # `keraslite run` in a subprocess, with keraslite's warnings as errors (deprecation notes shown
 # instead for the Keras 2 examples); -W cannot name keraslite's categories at start-up.
@@ -59,8 +60,8 @@ def test_keras2_module_paths_give_a_note(served):
     with pytest.warns(KerasliteDeprecationWarning, match="private copy of Keras 2"):
         from tensorflow.python.keras import layers
     assert layers.Dense is keraslite.layers.Dense
-    with pytest.warns(KerasliteDeprecationWarning, match="keras.preprocessing"):
-        importlib.import_module("keras.preprocessing")
+    with pytest.warns(KerasliteDeprecationWarning, match="keras.preprocessing.text.*Text"):
+        importlib.import_module("keras.preprocessing.text")
     with pytest.warns(KerasliteDeprecationWarning, match="use keras.optimizers"):
         from tensorflow.keras.optimizers.legacy import Adam
     assert Adam is keraslite.optimizers.Adam

@@ -99,12 +99,13 @@ def test_tokenizer_errors_name_the_fix():
 
 
 def test_pad_sequences_every_path(served):
+    import keras
+    from keras.preprocessing.sequence import pad_sequences as p2  # still a Keras 3 path
     with pytest.warns(KerasliteDeprecationWarning, match="Keras 2 module path"):
-        import keras
-        from keras.preprocessing.sequence import pad_sequences as p2
         from keras.preprocessing.text import Tokenizer
-        from keras.utils import pad_sequences as p3
-        from tensorflow.keras.preprocessing.sequence import pad_sequences as p_tf
+    from keras.utils import pad_sequences as p3
+    from tensorflow.keras.preprocessing.sequence import pad_sequences as p_tf
+    with pytest.warns(KerasliteDeprecationWarning, match="Keras 2 module path"):
         from tensorflow.keras.preprocessing.text import tokenizer_from_json
 
     from keraslite.utils.sequences import pad_sequences
