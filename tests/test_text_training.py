@@ -115,3 +115,28 @@ def test_tf_strings_custom_standardization_of_the_tensorflow_tutorial(served):
     np.testing.assert_array_equal(layer(["GREAT<br />bad"]).numpy(), [[2, 5, 0, 0]])
     assert tf.strings.length(["ab", "é"]).numpy().tolist() == [2, 2]
     assert tf.strings.join([["a"], ["b"]], separator="-").numpy().tolist() == ["a-b"]
+
+
+def test_text_dataset_from_directory_feeds_adapt_and_fit(tmp_path, capsys):
+    for label, words in (("neg", NEGATIVE), ("pos", POSITIVE)):
+        (tmp_path / "reviews" / label / "more").mkdir(parents=True)
+        for i, word in enumerate(words):
+            folder = tmp_path / "reviews" / label / ("more" if i % 2 else "")
+            (folder / f"{i}.txt").write_text(f"the {word} film, {word}!")
+        (tmp_path / "reviews" / label / "notes.md").write_text("not a sample")
+    train, val = keras.utils.text_dataset_from_directory(
+        tmp_path / "reviews", batch_size=4, validation_split=0.25, subset="both", seed=1)
+    assert "Found 16 files belonging to 2 classes." in capsys.readouterr().out
+    assert train.class_names == ["neg", "pos"]
+    texts, labels = next(iter(train))
+    assert texts.shape == (4,) and labels.value.dtype == np.int32
+    vectorize = keras.layers.TextVectorization(output_mode="multi_hot")
+    vectorize.adapt(train.map(lambda x, y: x))
+    model = keras.Sequential([vectorize, keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(train, validation_data=val, epochs=1, verbose=0)
+    binary = keras.utils.text_dataset_from_directory(
+        tmp_path / "reviews", label_mode="binary", batch_size=None, shuffle=False,
+        max_length=5, verbose=False)
+    first_text, first_label = next(iter(binary))
+    assert first_text == "the a" and first_label.shape == (1,)

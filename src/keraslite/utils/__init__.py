@@ -14,6 +14,8 @@ __getattr__ = _lazy_attributes("keraslite.utils", {
     "Progbar": ("keraslite.utils.progbar", "Progbar"),
     "pad_sequences": ("keraslite.utils.sequences", "pad_sequences"),
     "normalize": ("keraslite.utils.sequences", "normalize"),
+    "text_dataset_from_directory": ("keraslite.utils.text_dataset",
+                                    "text_dataset_from_directory"),
     "pack_x_y_sample_weight": ("keraslite.training.steps", "pack_x_y_sample_weight"),
     "unpack_x_y_sample_weight": ("keraslite.training.steps", "unpack_x_y_sample_weight"),
     "is_keras_tensor": ("keraslite.layers.symbolic", "is_keras_tensor"),
