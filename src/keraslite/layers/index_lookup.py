@@ -256,24 +256,26 @@ class IndexLookup(DataLayerCalls, Layer):
     # -- calling --------------------------------------------------------------------------
     def _lookup(self, values: list) -> list:
         """Ids of a flat list of values (mask → 0 or -1 (dropped), unknown → an OOV id)."""
-        mask, index = self.mask_token, self._index
+        out = list(map(self._index.get, values))
+        if None not in out:
+            return out
+        mask = self.mask_token
         oov_start, n_oov = self._oov_start_index(), self.num_oov_indices
         masked = 0 if self.output_mode == "int" else -1
-        out = []
-        for v in values:
-            i = index.get(v)
-            if i is None:
-                if mask is not None and v == mask:
-                    i = masked
-                elif n_oov == 1:
-                    i = oov_start
-                elif n_oov == 0:
-                    raise ValueError(
-                        "When `num_oov_indices=0` all inputs should be in vocabulary, found "
-                        f"OOV value {v!r}; consider setting `num_oov_indices=1`.")
-                else:
-                    i = oov_start + self._oov_bucket(v)
-            out.append(i)
+        for k, i in enumerate(out):
+            if i is not None:
+                continue
+            v = values[k]
+            if mask is not None and v == mask:
+                out[k] = masked
+            elif n_oov == 1:
+                out[k] = oov_start
+            elif n_oov == 0:
+                raise ValueError(
+                    "When `num_oov_indices=0` all inputs should be in vocabulary, found OOV "
+                    f"value {v!r}; consider setting `num_oov_indices=1`.")
+            else:
+                out[k] = oov_start + self._oov_bucket(v)
         return out
 
     def _oov_bucket(self, value: Any) -> int:

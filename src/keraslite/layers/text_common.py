@@ -115,16 +115,17 @@ def encode(ids: Any, mode: str, depth: int, weights: Any = None) -> Any:
         out[xp.arange(flat.size), xp.where(flat >= 0, flat, depth)] = 1
         return out[:, :depth].reshape(ids.shape + (depth,))
     rows = ids.reshape(-1, ids.shape[-1])
-    out = xp.zeros((rows.shape[0], depth + 1), dtype)
-    index = xp.where(rows >= 0, rows, depth)  # dropped ids land in a spare column
-    row_index = xp.broadcast_to(xp.arange(rows.shape[0])[:, None], rows.shape)
+    out = xp.zeros((rows.shape[0], depth), dtype)
+    keep = rows >= 0  # -1: a dropped mask or padding
+    flat = (xp.arange(rows.shape[0])[:, None] * depth + rows)[keep]
+    cells, inverse = xp.unique(flat, return_inverse=True)  # sorting beats xp.add.at
     if mode == "multi_hot":
-        out[row_index, index] = 1
+        out.reshape(-1)[cells] = 1
     else:
-        w = 1 if weights is None else xp.asarray(weights, dtype).reshape(rows.shape)
-        xp.add.at(out, (row_index, index), w)
-    return out[:, :depth].reshape(ids.shape[:-1] + (depth,))
-
+        w = None if weights is None else xp.asarray(weights, dtype).reshape(rows.shape)[keep]
+        out.reshape(-1)[cells] = xp.bincount(inverse.reshape(-1), weights=w,
+                                             minlength=len(cells))
+    return out.reshape(ids.shape[:-1] + (depth,))
 
 def encoded_shape(shape: tuple, mode: str, depth: int | None) -> tuple:
     """The output shape of :func:`encode` for an input ``shape`` (Keras' rule)."""

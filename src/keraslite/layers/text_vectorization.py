@@ -226,7 +226,7 @@ class TextVectorization(DataLayerCalls, Layer):
             else:
                 out = encode(padded, mode, lookup._depth())
             if self._output_mode == "tf_idf":
-                out = out * lookup._idf.astype(out.dtype)
+                out *= lookup._idf.astype(out.dtype)
         return Tensor(out[0] if scalar else out)
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
