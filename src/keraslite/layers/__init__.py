@@ -10,6 +10,15 @@ from keraslite.layers.core import Activation as Activation
 from keraslite.layers.core import Dense as Dense
 from keraslite.layers.dot import Dot as Dot
 from keraslite.layers.dot import dot as dot
+from keraslite.layers.image_augmentation import RandomRotation as RandomRotation
+from keraslite.layers.image_augmentation import RandomTranslation as RandomTranslation
+from keraslite.layers.image_augmentation import RandomZoom as RandomZoom
+from keraslite.layers.image_preprocessing import CenterCrop as CenterCrop
+from keraslite.layers.image_preprocessing import RandomBrightness as RandomBrightness
+from keraslite.layers.image_preprocessing import RandomContrast as RandomContrast
+from keraslite.layers.image_preprocessing import RandomCrop as RandomCrop
+from keraslite.layers.image_preprocessing import RandomFlip as RandomFlip
+from keraslite.layers.image_preprocessing import Resizing as Resizing
 from keraslite.layers.input_layer import Input as Input
 from keraslite.layers.input_layer import InputLayer as InputLayer
 from keraslite.layers.lambda_layer import Identity as Identity

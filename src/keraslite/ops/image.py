@@ -300,3 +300,7 @@ def _offsets(ksize: tuple) -> list:
 
 resize = symbolic_aware("image.resize", resize)
 extract_patches = symbolic_aware("image.extract_patches", extract_patches)
+
+from keraslite.ops.image_transform import affine_transform as _affine_transform  # noqa: E402
+
+affine_transform = symbolic_aware("image.affine_transform", _affine_transform)
