@@ -192,3 +192,28 @@ def test_training_with_augmentation_learns():
     model.compile(keraslite.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=8, batch_size=32, verbose=0)
     assert model.evaluate(x, y, verbose=0)[1] > 0.95
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "interop" / "fixtures"
+
+
+def test_keras_written_model_with_image_layers_loads_and_predicts_identically():
+    pytest.importorskip("h5py")
+    data = np.load(FIXTURES / "keras_image_layers.npz")
+    model = keraslite.models.load_model(FIXTURES / "keras_image_layers.keras")
+    assert [type(layer).__name__ for layer in model.layers][:9] == [
+        "Resizing", "CenterCrop", "RandomCrop", "RandomFlip", "RandomRotation",
+        "RandomTranslation", "RandomZoom", "RandomContrast", "RandomBrightness"]
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["p"], atol=1e-5)
+    assert model.layers[4].get_config()["factor"] == (-0.1, 0.2)
+    model.compile("sgd", "mse")  # and it trains through the augmentation
+    model.fit(data["x"], data["p"], epochs=1, verbose=0)
+
+
+def test_keras_loaded_keraslite_model_with_image_layers():
+    """Keras 3's verdict on the file keraslite wrote (tests/interop/generate_image_fixtures.py)."""
+    import json
+
+    verdict = json.loads((FIXTURES / "keras_loads_keraslite_image.json").read_text())
+    assert verdict["loaded"] and verdict["predictions_max_abs_diff"] < 1e-5
+    assert verdict["configs"]["random_zoom"]["width_factor"] == [-0.3, 0.1]
