@@ -72,11 +72,10 @@ def test_config_matches_keras3(name):
 def test_random_layers_act_only_in_training_and_repeat_with_a_seed(make):
     x = (R.random((4, 9, 8, 3)) * 200 + 20).astype("float32")
     layer = make()
-    np.testing.assert_array_equal(layer(x).value, x)  # inference: unchanged
-    np.testing.assert_array_equal(layer(x, training=False).value, x)
+    np.testing.assert_array_equal(layer(x, training=False).value, x)  # inference: unchanged
     first = layer(x, training=True).value
     assert first.shape != x.shape or not np.array_equal(first, x)
-    again = make()(x, training=True).value  # same seed: same first draw
+    again = make()(x).value  # a direct call trains (Keras 3); same seed: same first draw
     np.testing.assert_array_equal(first, again)
     second = layer(x, training=True).value  # the stream moves on
     assert first.shape != x.shape or not np.array_equal(first, second)

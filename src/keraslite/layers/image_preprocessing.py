@@ -4,8 +4,9 @@ RandomBrightness (the geometric ones, RandomRotation/Translation/Zoom, are in
 
 Arguments and configs follow Keras 3 (``keras/src/layers/preprocessing/image_preprocessing/``),
 so models with these layers save and load as ``.keras`` files both ways. The ``Random*`` layers
-only change their inputs in training (``fit``, or a call with ``training=True``); in
-``predict``/``evaluate`` they pass them through (cast to the layer's float dtype). Each draws from
+only change their inputs in training: in ``fit``, and, as in Keras 3, when called directly
+(``layer(images)``, e.g. in a ``Dataset.map``); in ``predict``/``evaluate`` (or with
+``training=False``) they pass them through (cast to the layer's float dtype). Each draws from
 its own :class:`keraslite.random.SeedGenerator`, so a given ``seed`` repeats exactly. Inputs are
 one image (rank 3) or a batch (rank 4), channels last unless ``data_format`` says otherwise.
 """
@@ -19,7 +20,9 @@ from keraslite import random as krandom
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import global_rng, xp
 from keraslite.layers.base import Layer
+from keraslite.layers.graph_calls import _TRAINING
 from keraslite.layers.shape_inference import ShapeInferenceMixin
+from keraslite.layers.symbolic import is_symbolic
 from keraslite.ops.image import _data_format
 
 
@@ -36,6 +39,15 @@ class BaseImageLayer(ShapeInferenceMixin, Layer):
         super().__init__(**kwargs)
         self.data_format = _data_format(data_format)
         self.built = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # As in Keras 3, a direct call outside fit/predict/evaluate uses the call signature's
+        # default, training=True (so `layer(images)` augments, e.g. in a tf.data map);
+        # inside a model the model's mode (False in predict/evaluate) decides.
+        if kwargs.get("training") is None and _TRAINING[0] is None and \
+                not is_symbolic((args, kwargs)):
+            kwargs["training"] = True
+        return super().__call__(*args, **kwargs)
 
     def _set_factor(self, factor: Any) -> None:
         """``self.factor = (lower, upper)`` as Keras: a number f gives (max(-f, low), f)."""
