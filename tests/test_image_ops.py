@@ -113,3 +113,18 @@ def test_image_ops_in_a_functional_model():
     x = R.random((2, 8, 6, 3)).astype("float32")
     expected = ops.image.extract_patches(ops.image.resize(x, (4, 4)), 2).value
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-6)
+
+
+AFFINE = np.load(pathlib.Path(__file__).parent / "golden" / "image_affine.npz")
+
+
+@pytest.mark.parametrize("key", [k for k in AFFINE.files if k not in ("x", "t")])
+def test_affine_transform_matches_keras3(key):
+    interpolation, fill_mode = key.split("_")
+    out = ops.image.affine_transform(AFFINE["x"], AFFINE["t"], interpolation=interpolation,
+                                     fill_mode=fill_mode, fill_value=0.25)
+    np.testing.assert_allclose(out.value, AFFINE[key], atol=1e-5)
+    cf = ops.image.affine_transform(AFFINE["x"].transpose(0, 3, 1, 2), AFFINE["t"],
+                                    interpolation=interpolation, fill_mode=fill_mode,
+                                    fill_value=0.25, data_format="channels_first")
+    np.testing.assert_allclose(cf.value, AFFINE[key].transpose(0, 3, 1, 2), atol=1e-5)

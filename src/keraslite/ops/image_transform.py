@@ -79,32 +79,39 @@ def affine_transform(images: Any, transform: Any, interpolation: str = "bilinear
     if data_format == "channels_first":
         x = xp.moveaxis(x, 1, -1)
     t = xp.broadcast_to(t.reshape(-1, 8), (x.shape[0], 8))
-    n, h, w, _ = x.shape
-    rows, cols = xp.meshgrid(xp.arange(h, dtype=xp.float64), xp.arange(w, dtype=xp.float64),
-                             indexing="ij")
-    a0, a1, a2, b0, b1, b2, c0, c1 = (t[:, i, None, None] for i in range(8))
+    n, h, w, c = x.shape
+    rows = xp.arange(h, dtype=xp.float32)[None, :, None]
+    cols = xp.arange(w, dtype=xp.float32)[None, None, :]
+    a0, a1, a2, b0, b1, b2, c0, c1 = (t[:, i, None, None].astype(xp.float32) for i in range(8))
     k = c0 * cols + c1 * rows + 1.0
     src_x = (a0 * cols + a1 * rows + a2) / k  # (N, H, W)
     src_y = (b0 * cols + b1 * rows + b2) / k
-    batch = xp.arange(n)[:, None, None]
-
-    def sample(iy: Any, ix: Any) -> Any:
-        """The (N, H, W, C) values at integer coordinates, with the fill rule applied."""
-        out = x[batch, _fold(iy, h, fill_mode), _fold(ix, w, fill_mode)].astype(dtype)
-        if fill_mode == "constant":
-            inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
-            out = xp.where(inside[..., None], out, xp.asarray(fill_value, dtype))
-        return out
-
+    flat = x.reshape(n * h * w, c)
+    base = (xp.arange(n) * (h * w))[:, None, None]
     if interpolation == "nearest":
-        out = sample(xp.floor(src_y + 0.5).astype(xp.int64),
-                     xp.floor(src_x + 0.5).astype(xp.int64))
+        corners = [(xp.floor(src_y + 0.5).astype(xp.int64),
+                    xp.floor(src_x + 0.5).astype(xp.int64), None)]
     else:
         y0, x0 = xp.floor(src_y), xp.floor(src_x)
-        fy, fx = (src_y - y0)[..., None].astype(dtype), (src_x - x0)[..., None].astype(dtype)
+        fy, fx = src_y - y0, src_x - x0
         y0, x0 = y0.astype(xp.int64), x0.astype(xp.int64)
-        out = (sample(y0, x0) * (1 - fy) * (1 - fx) + sample(y0, x0 + 1) * (1 - fy) * fx
-               + sample(y0 + 1, x0) * fy * (1 - fx) + sample(y0 + 1, x0 + 1) * fy * fx)
+        corners = [(y0, x0, (1 - fy) * (1 - fx)), (y0, x0 + 1, (1 - fy) * fx),
+                   (y0 + 1, x0, fy * (1 - fx)), (y0 + 1, x0 + 1, fy * fx)]
+    out = None
+    outside = None  # the weight that falls outside the image (constant mode)
+    for iy, ix, weight in corners:
+        weight = xp.ones(iy.shape, xp.float32) if weight is None else weight
+        if fill_mode == "constant":
+            inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
+            lost = xp.where(inside, 0.0, weight)
+            outside = lost if outside is None else outside + lost
+            weight = weight - lost
+        index = base + _fold(iy, h, fill_mode) * w + _fold(ix, w, fill_mode)
+        term = xp.take(flat, index, axis=0) * weight[..., None].astype(dtype)
+        out = term if out is None else out + term
+    out = out.astype(dtype, copy=False)
+    if outside is not None and fill_value != 0:
+        out += (outside[..., None] * fill_value).astype(dtype)
     if data_format == "channels_first":
         out = xp.moveaxis(out, -1, 1)
     return Tensor(xp.ascontiguousarray(out[0] if unbatched else out))
