@@ -26,7 +26,7 @@ FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 INTERPOLATIONS = ("nearest", "bilinear")
 
 
-def _fold(index: Any, n: int, fill_mode: str) -> Any:
+def _fold_values(index: Any, n: int, fill_mode: str) -> Any:
     """Map integer coordinates (any range) into [0, n) under ``fill_mode``."""
     if fill_mode == "wrap":
         return index % n
@@ -37,6 +37,17 @@ def _fold(index: Any, n: int, fill_mode: str) -> Any:
         m = index % (2 * n - 2)
         return xp.where(m < n, m, 2 * n - 2 - m)
     return xp.clip(index, 0, n - 1)  # nearest, constant (masked later), mirror of one pixel
+
+
+def _fold(index: Any, n: int, fill_mode: str) -> Any:
+    """:func:`_fold_values` through a lookup table over the (small) range of ``index``: one
+    integer gather instead of a modulo over every pixel.
+    """
+    low, high = int(index.min()), int(index.max())
+    if low >= 0 and high < n:
+        return index
+    table = _fold_values(xp.arange(low, high + 1), n, fill_mode)
+    return table[index - low]
 
 
 def affine_transform(images: Any, transform: Any, interpolation: str = "bilinear",
