@@ -72,8 +72,10 @@ def test_missing_parts_fail_with_a_clear_message(served):
 
     with pytest.raises(ModuleNotFoundError, match="`keras.applications` is not provided"):
         importlib.import_module("keras.applications")
-    with pytest.raises(ModuleNotFoundError, match="`keras.datasets.mnist` is not provided"):
-        importlib.import_module("keras.datasets.mnist")
+    with pytest.raises(ModuleNotFoundError, match="`keras.datasets.svhn` is not provided"):
+        importlib.import_module("keras.datasets.svhn")
+    assert importlib.import_module("keras.datasets.mnist").load_data is \
+        keraslite.datasets.mnist.load_data
     with pytest.raises(ModuleNotFoundError, match="TensorFlow stand-in"):
         importlib.import_module("tensorflow.compat.v1")
     with pytest.raises(AttributeError, match="`keras.layers.NoSuchLayer` is not provided"):

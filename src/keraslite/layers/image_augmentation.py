@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from keraslite import random as krandom
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
-from keraslite.layers.image_preprocessing import BaseImageLayer
+from keraslite.layers.image_preprocessing import BaseImageLayer, _seed_generator
 from keraslite.ops.image import affine_transform
 from keraslite.ops.image_transform import FILL_MODES, INTERPOLATIONS
 
@@ -33,7 +32,7 @@ class _AffineAugmentation(BaseImageLayer):
                                       f"one {INTERPOLATIONS}.")
         self.fill_mode, self.interpolation = fill_mode, interpolation
         self.seed, self.fill_value = seed, fill_value
-        self.generator = krandom.SeedGenerator(seed)
+        self.generator = _seed_generator(seed)
 
     def _size(self, inputs: Any) -> tuple:
         h_axis, w_axis = self._axes(inputs.ndim)

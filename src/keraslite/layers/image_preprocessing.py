@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite import ops
-from keraslite import random as krandom
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import global_rng, xp
 from keraslite.layers.base import Layer
@@ -24,6 +23,19 @@ from keraslite.layers.graph_calls import _TRAINING
 from keraslite.layers.shape_inference import ShapeInferenceMixin
 from keraslite.layers.symbolic import is_symbolic
 from keraslite.ops.image import _data_format
+
+
+def _random() -> Any:
+    """``keraslite.random``, imported when a random layer is first built (``import keraslite``
+    stays light).
+    """
+    from keraslite import random
+
+    return random
+
+
+def _seed_generator(seed: int | None) -> Any:
+    return _random().SeedGenerator(seed)
 
 
 class BaseImageLayer(ShapeInferenceMixin, Layer):
@@ -83,7 +95,7 @@ class BaseImageLayer(ShapeInferenceMixin, Layer):
         return (inputs.shape[0], 1, 1, 1) if inputs.ndim == 4 else (1, 1, 1)
 
     def _uniform(self, shape: Any, low: float, high: float) -> Any:
-        return krandom.uniform(shape, low, high, dtype="float32", seed=self.generator).value
+        return _random().uniform(shape, low, high, dtype="float32", seed=self.generator).value
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape
@@ -208,7 +220,7 @@ class RandomCrop(BaseImageLayer):
         super().__init__(data_format=data_format, **kwargs)
         self.height, self.width = height, width
         self.seed = seed if seed is not None else int(global_rng().integers(0, 2**31 - 1))
-        self.generator = krandom.SeedGenerator(self.seed)
+        self.generator = _seed_generator(self.seed)
 
     def call(self, inputs: Any, training: bool = True) -> Tensor:
         if not training:
@@ -254,7 +266,7 @@ class RandomFlip(BaseImageLayer):
             raise ValueError(f"RandomFlip layer {self.name} received an unknown mode argument "
                              f"{mode!r}. Expected one of {_FLIP_MODES}.")
         self.mode, self.seed = mode, seed
-        self.generator = krandom.SeedGenerator(seed)
+        self.generator = _seed_generator(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Tensor:
         if not training:
@@ -293,7 +305,7 @@ class RandomContrast(BaseImageLayer):
         super().__init__(**kwargs)
         self._set_factor(factor)
         self.value_range, self.seed = value_range, seed
-        self.generator = krandom.SeedGenerator(seed)
+        self.generator = _seed_generator(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Tensor:
         if not training:
@@ -331,7 +343,7 @@ class RandomBrightness(BaseImageLayer):
             raise ValueError("The `value_range` argument should be a list of two numbers. "
                              f"Received: value_range={value_range}")
         self.value_range, self.seed = sorted(value_range), seed
-        self.generator = krandom.SeedGenerator(seed)
+        self.generator = _seed_generator(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Tensor:
         if not training:
