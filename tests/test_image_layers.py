@@ -216,3 +216,14 @@ def test_keras_loaded_keraslite_model_with_image_layers():
     verdict = json.loads((FIXTURES / "keras_loads_keraslite_image.json").read_text())
     assert verdict["loaded"] and verdict["predictions_max_abs_diff"] < 1e-5
     assert verdict["configs"]["random_zoom"]["width_factor"] == [-0.3, 0.1]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.RandomFlip(seed=3),
+    lambda: layers.RandomContrast((0.2, 0.3), value_range=(-10, 10), seed=4),
+    lambda: layers.RandomBrightness(0.2, value_range=(-10, 10), seed=5),
+    lambda: layers.RandomCrop(3, 2, seed=6),
+])
+def test_differentiable_random_layers_pass_gradients(float64, make):
+    """A fresh layer per call repeats the same draw, so central differences are valid."""
+    check_gradients(lambda t: make()(t, training=True), [R.standard_normal((2, 4, 5, 2))])

@@ -91,6 +91,9 @@ def test_extract_patches_gradient(kwargs, data_format):
 def test_extract_patches_3d_and_unbatched_gradient():
     check_gradients(lambda t: ops.image.extract_patches(t, (2, 2, 2), strides=1),
                     [R.standard_normal((4, 3, 4, 2))])
+    check_gradients(lambda t: ops.image.extract_patches(t, (2, 1, 2), strides=(1, 2, 1),
+                                                        data_format="channels_first"),
+                    [R.standard_normal((2, 2, 3, 4, 3))])
     check_gradients(lambda t: ops.image.extract_patches(t, 2, padding="same"),
                     [R.standard_normal((5, 5, 1))])
 
