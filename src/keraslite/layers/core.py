@@ -27,6 +27,8 @@ class Dense(Layer):
 
     """
 
+    saved_variable_names = ("kernel", "bias")  # Keras 3 saves these, not a subclass's extras
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,

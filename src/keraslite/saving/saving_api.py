@@ -155,7 +155,7 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
     if not isinstance(model, Layer):
         raise ValueError(f"config.json describes a {type(model).__name__}, not a model.")
     with h5_store.H5Reader(members[archive.WEIGHTS], "model.weights.h5") as reader:
-        state.load_into(model, reader.read_vars)
+        state.load_into(model, reader)
     return model
 
 
@@ -220,5 +220,5 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> dict
                 or "model_weights" in reader.file:
             legacy_h5.load_legacy_weights(model, reader, skip_mismatch)
             return {}
-        state.load_into(model, reader.read_vars, skip_mismatch=skip_mismatch)
+        state.load_into(model, reader, skip_mismatch=skip_mismatch)
         return reader.attrs
