@@ -195,7 +195,7 @@ def collect(root: Any) -> list[tuple[str, str, dict]]:
 
 def _warn_left_out(layer: Any) -> None:
     """Say which of a layer's variables its class's Keras format leaves out of the file."""
-    saved = layer.saved_variables()
+    saved = [c for v in layer.saved_variables() for c in getattr(v, "covers", (v,))]
     left_out = [v.name for v in layer._own_variables if all(v is not s for s in saved)]
     if left_out:
         warnings.warn(
