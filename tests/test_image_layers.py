@@ -227,3 +227,17 @@ def test_keras_loaded_keraslite_model_with_image_layers():
 def test_differentiable_random_layers_pass_gradients(float64, make):
     """A fresh layer per call repeats the same draw, so central differences are valid."""
     check_gradients(lambda t: make()(t, training=True), [R.standard_normal((2, 4, 5, 2))])
+
+
+GOLDEN_DIR = __import__("pathlib").Path(__file__).parent / "golden"
+LAYER_SPECS = __import__("runpy").run_path(str(GOLDEN_DIR / "image_layer_specs.py"))["SPECS"]
+
+
+@pytest.mark.parametrize("name", sorted(LAYER_SPECS))
+def test_fixed_draw_transforms_match_keras3(name):
+    """Degenerate factor ranges fix the draw: the same rotation, shift, zoom or brightness
+    gives Keras 3's image (tests/golden/generate_image_layers.py)."""
+    golden = np.load(GOLDEN_DIR / "image_layers.npz")
+    cls, kwargs = LAYER_SPECS[name]
+    out = getattr(layers, cls)(**kwargs)(golden["x"], training=True).value
+    np.testing.assert_allclose(out, golden[name], atol=5e-4)
