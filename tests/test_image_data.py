@@ -69,6 +69,12 @@ def test_label_modes_color_modes_and_options(tree):
                                             data_format="channels_first", color_mode="rgba")
     images, labels = next(iter(ds))
     assert images.shape == (5, 4, 2, 2) and labels.shape == (5, 1)
+    ds = utils.image_dataset_from_directory(tree / "cats", labels=None, image_size=(4, 16),
+                                            pad_to_aspect_ratio=True, shuffle=False,
+                                            verbose=False)
+    padded = next(iter(ds)).value[0]  # a 6 x 8 image fitted to 4 x 5, centered on zeros
+    assert padded.shape == (4, 16, 3) and np.all(padded[:, :5] == 0)
+    np.testing.assert_allclose(padded[:, 5:10], 40, atol=3)
     ds = utils.image_dataset_from_directory(tree, labels=None, image_size=(2, 2),
                                             shuffle=False, verbose=False)
     assert ds.class_names is None and next(iter(ds)).shape == (13, 2, 2, 3)  # .hidden too, as Keras

@@ -272,8 +272,16 @@ def _load_image(path: str, color_mode: str, size: tuple, interpolation: str, dat
     img = np.asarray(load_img(path, color_mode=color_mode), dtype="float32")
     if img.ndim == 2:
         img = img[:, :, None]
-    out = ops.image.resize(img, size, interpolation=interpolation, crop_to_aspect_ratio=crop,
-                           pad_to_aspect_ratio=pad).value.astype("float32", copy=False)
+    if pad:  # tf.image.resize_with_pad: fit inside the target, then center it on zeros
+        ratio = max(img.shape[1] / size[1], img.shape[0] / size[0])
+        inner = (int(img.shape[0] / ratio), int(img.shape[1] / ratio))
+        fitted = ops.image.resize(img, inner, interpolation=interpolation).value
+        out = np.zeros((*size, img.shape[2]), dtype="float32")
+        top, left = (size[0] - inner[0]) // 2, (size[1] - inner[1]) // 2
+        out[top:top + inner[0], left:left + inner[1]] = fitted
+    else:
+        out = ops.image.resize(img, size, interpolation=interpolation,
+                               crop_to_aspect_ratio=crop).value.astype("float32", copy=False)
     return out.transpose(2, 0, 1) if data_format == "channels_first" else out
 
 
