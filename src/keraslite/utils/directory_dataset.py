@@ -204,7 +204,8 @@ def image_dataset_from_directory(
         interpolation: "bilinear", "nearest", "bicubic", "lanczos3" or "lanczos5".
         follow_links: follow symbolic links to sub-folders.
         crop_to_aspect_ratio: crop to the target's aspect ratio before resizing.
-        pad_to_aspect_ratio: pad (with zeros) to the target's aspect ratio before resizing.
+        pad_to_aspect_ratio: resize to fit inside the target, then pad with zeros (as
+            ``tf.image.resize_with_pad``: no distortion).
         data_format: "channels_last" (default) or "channels_first".
         format: "tf" (the ``tf.data.Dataset`` stand-in that ``fit`` reads).
         verbose: print how many files and classes were found.
