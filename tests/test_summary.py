@@ -4,9 +4,9 @@ The expected texts below were printed by Keras 3.15 (JAX backend) with stdout no
 and ``COLUMNS`` set, for the same models built the same way (same layer names).
 """
 
-import numpy as np
 import re
 
+import numpy as np
 import pytest
 
 import keraslite as keras
