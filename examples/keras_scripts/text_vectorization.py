@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 from tensorflow import keras
 
+keras.utils.set_random_seed(0)
 
 def custom_standardization(input_data):
     lowercase = tf.strings.lower(input_data)
@@ -37,8 +38,8 @@ hidden = keras.layers.Dense(16, activation="relu")(vectorize_layer(inputs))
 model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
 model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(),
               metrics=["accuracy"])
-history = model.fit(raw_train, epochs=10, verbose=0)
-accuracy = history.history["accuracy"][-1]
+model.fit(raw_train, epochs=10, verbose=0)
+loss, accuracy = model.evaluate(raw_train, verbose=0)
 assert accuracy > 0.95, accuracy
 scores = model.predict(np.array(["A WONDERFUL, fun film!", "boring<br />and awful."]), verbose=0)
 assert scores[0, 0] > 0.5 > scores[1, 0], scores

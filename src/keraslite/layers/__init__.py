@@ -12,6 +12,15 @@ from keraslite.layers.core import Activation as Activation
 from keraslite.layers.core import Dense as Dense
 from keraslite.layers.dot import Dot as Dot
 from keraslite.layers.dot import dot as dot
+from keraslite.layers.image_augmentation import RandomRotation as RandomRotation
+from keraslite.layers.image_augmentation import RandomTranslation as RandomTranslation
+from keraslite.layers.image_augmentation import RandomZoom as RandomZoom
+from keraslite.layers.image_preprocessing import CenterCrop as CenterCrop
+from keraslite.layers.image_preprocessing import RandomBrightness as RandomBrightness
+from keraslite.layers.image_preprocessing import RandomContrast as RandomContrast
+from keraslite.layers.image_preprocessing import RandomCrop as RandomCrop
+from keraslite.layers.image_preprocessing import RandomFlip as RandomFlip
+from keraslite.layers.image_preprocessing import Resizing as Resizing
 from keraslite.layers.input_layer import Input as Input
 from keraslite.layers.input_layer import InputLayer as InputLayer
 from keraslite.layers.lambda_layer import Identity as Identity
@@ -47,3 +56,10 @@ from keraslite.layers.reshaping import RepeatVector as RepeatVector
 from keraslite.layers.reshaping import Reshape as Reshape
 from keraslite.layers.symbolic import KerasTensor as KerasTensor
 from keraslite.layers.text_vectorization import TextVectorization as TextVectorization
+from keraslite.lazy import lazy_attributes as _lazy_attributes
+
+# keras.layers.serialize / deserialize live with the saving code, one floor up.
+__getattr__ = _lazy_attributes("keraslite.layers", {
+    "serialize": ("keraslite.saving.serialization", "serialize_layer"),
+    "deserialize": ("keraslite.saving.serialization", "deserialize_layer"),
+})

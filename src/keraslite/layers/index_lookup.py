@@ -21,7 +21,6 @@ from keraslite.layers.base import Layer
 from keraslite.layers.string_hashes import hash_bucket
 from keraslite.layers.text_common import (
     DataLayerCalls,
-    IdfWeights,
     adapt_batches,
     encode,
     encoded_shape,
@@ -359,11 +358,14 @@ class IndexLookup(DataLayerCalls, Layer):
     def build_from_config(self, config: dict) -> None:
         self.built = True
 
-    _keras_variable_names = ("idf_weights",)
+    def save_own_variables(self, store: dict) -> None:
+        """Keras' layout: the tf-idf weights as ``idf_weights`` (nothing in other modes)."""
+        if self.output_mode == "tf_idf" and self._idf is not None:
+            store["idf_weights"] = xp.asarray(self._idf, dtype=floatx())
 
-    def _keras_variables(self) -> list:
-        """What Keras stores in this layer's weights group: ``idf_weights`` in tf-idf mode."""
-        return [IdfWeights(self)] if self.output_mode == "tf_idf" else []
+    def load_own_variables(self, store: dict) -> None:
+        if self.output_mode == "tf_idf" and "idf_weights" in store:
+            self._idf = xp.asarray(store["idf_weights"], dtype=floatx())
 
     def save_assets(self, dir_path: str) -> None:
         """Write the vocabulary to ``dir_path/vocabulary.txt`` (one token a line), unless it

@@ -161,27 +161,6 @@ def spec(shape: tuple, dtype: str) -> KerasTensor:
     return KerasTensor(shape, dtype=dtype)
 
 
-class IdfWeights:
-    """A layer's tf-idf weights as the ``idf_weights`` entry of a weights file (any length)."""
-
-    path = "idf_weights"
-    any_shape = True
-
-    def __init__(self, layer: Any) -> None:
-        self.layer = layer
-
-    @property
-    def value(self) -> Any:
-        return xp.asarray(self.layer._idf, dtype=floatx())
-
-    @property
-    def shape(self) -> tuple:
-        return tuple(self.value.shape)
-
-    def assign(self, value: Any) -> None:
-        self.layer._idf = xp.asarray(value, dtype=floatx())
-
-
 def listed(value: Any) -> Any:
     """Arrays and Tensors as (nested) lists, for configs; None and paths as they are."""
     if value is None or isinstance(value, (str, os.PathLike)):

@@ -20,7 +20,6 @@ from keraslite.layers.base import Layer
 from keraslite.layers.lookup_layers import StringLookup
 from keraslite.layers.text_common import (
     DataLayerCalls,
-    IdfWeights,
     adapt_batches,
     encode,
     encoded_shape,
@@ -279,11 +278,11 @@ class TextVectorization(DataLayerCalls, Layer):
             config["ngrams"] = tuple(config["ngrams"])
         return cls(**config)
 
-    _keras_variable_names = ("idf_weights",)
+    def save_own_variables(self, store: dict) -> None:
+        self._lookup_layer.save_own_variables(store)
 
-    def _keras_variables(self) -> list:
-        lookup = self._lookup_layer
-        return [IdfWeights(lookup)] if lookup.output_mode == "tf_idf" else []
+    def load_own_variables(self, store: dict) -> None:
+        self._lookup_layer.load_own_variables(store)
 
     def save_assets(self, dir_path: str) -> None:
         self._lookup_layer.save_assets(dir_path)
