@@ -134,10 +134,12 @@ class SymbolicCalls:
 
 
 def _zeros(shape: tuple, dtype: str) -> Any:
-    """A dummy input for shape inference (empty strings for a string input)."""
+    """A dummy input for shape inference: empty strings for a string input, ones for a
+    boolean one (a mask that keeps every step), zeros otherwise.
+    """
     if dtype == "string":
         return xp.full(shape, "", dtype=object)
-    return xp.zeros(shape, dtype)
+    return (xp.ones if dtype == "bool" else xp.zeros)(shape, dtype)
 
 
 def _unbatched(shapes: Any) -> Any:
