@@ -22,7 +22,7 @@ DEFAULT_OPSET = 17
 """The ONNX opset written (onnxruntime >= 1.14 runs it); ``opset_version`` may ask for more."""
 
 _CONVERTERS: dict[type, Callable] = {}
-_CONVERTER_MODULES = ("keraslite.export.onnx_layers",)
+_CONVERTER_MODULES = ("keraslite.export.onnx_layers", "keraslite.export.onnx_ops")
 """Modules whose import registers converters; a new family of layers adds its module here."""
 
 
@@ -106,6 +106,19 @@ class OnnxContext:
         self.initializers.append(numpy_helper.from_array(array, name))
         return name
 
+    def reduce(self, op_type: str, x: str, axes: Any, keepdims: bool = True) -> str:
+        """``ReduceSum``/``ReduceMean``/``ReduceMax``/... over ``axes`` (None: all axes).
+
+        Axes are an input from opset 18 on (13 for ReduceSum), an attribute before.
+        """
+        attrs: dict[str, Any] = {"keepdims": int(bool(keepdims))}
+        if axes is None:
+            return self.node(op_type, [x], **attrs)
+        axes = [int(a) for a in (axes if isinstance(axes, (list, tuple)) else [axes])]
+        if op_type == "ReduceSum" or self.opset >= 18:
+            return self.node(op_type, [x, self.ints(axes, "axes")], **attrs)
+        return self.node(op_type, [x], axes=axes, **attrs)
+
     def ints(self, values: Any, hint: str = "shape") -> str:
         """An int64 constant (shapes, axes, repeats)."""
         return self.const(np.asarray(values, dtype=np.int64).reshape(-1), hint, np.int64)
@@ -169,9 +182,6 @@ def _no_converter_message(layer: Any) -> str:
     if kind == "Lambda":
         why = ("a Lambda layer runs arbitrary Python code, which ONNX cannot hold; replace it "
                "with built-in layers or a custom layer with a registered converter")
-    elif kind == "OpLayer":
-        why = (f"keras.ops.{layer.op_name} applied to symbolic tensors has no ONNX converter; "
-               "use the equivalent layer (Add, Multiply, Activation, Reshape, ...) instead")
     else:
         why = (f"no ONNX converter is registered for {kind}; register one with "
                "keraslite.export.register_onnx_converter (see docs/onnx_export.md)")

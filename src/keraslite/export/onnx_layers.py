@@ -93,9 +93,9 @@ def _softmax(ctx: OnnxContext, layer: Any, inputs: list, node: Any) -> str:
         return ctx.node("Softmax", [inputs[0]], axis=int(axes[0]))
     x = inputs[0]
     axes = [int(a) for a in axes]
-    shifted = ctx.node("Sub", [x, ctx.node("ReduceMax", [x], axes=axes, keepdims=1)])
+    shifted = ctx.node("Sub", [x, ctx.reduce("ReduceMax", x, axes)])
     e = ctx.node("Exp", [shifted])
-    return ctx.node("Div", [e, ctx.node("ReduceSum", [e, ctx.ints(axes, "axes")], keepdims=1)])
+    return ctx.node("Div", [e, ctx.reduce("ReduceSum", e, axes)])
 
 
 def _param_shape(rank: int, axes: list[int], shape: tuple) -> list[int]:
@@ -130,9 +130,8 @@ def _layer_norm(ctx: OnnxContext, layer: Any, inputs: list, node: Any) -> str:
     raw = layer.axis if isinstance(layer.axis, (list, tuple)) else [layer.axis]
     axes = sorted(int(a) % rank for a in raw)
     x = inputs[0]
-    mean = ctx.node("ReduceMean", [x], axes=axes, keepdims=1, name=layer.name)
-    centered = ctx.node("Sub", [x, mean])
-    var = ctx.node("ReduceMean", [ctx.node("Mul", [centered, centered])], axes=axes, keepdims=1)
+    centered = ctx.node("Sub", [x, ctx.reduce("ReduceMean", x, axes)], name=layer.name)
+    var = ctx.reduce("ReduceMean", ctx.node("Mul", [centered, centered]), axes)
     inv = ctx.node("Sqrt", [ctx.node("Add", [var, ctx.const(layer.epsilon, "epsilon")])])
     out = ctx.node("Div", [x if layer.rms_scaling else centered, inv])
     target = _param_shape(rank, axes, shape)
@@ -227,8 +226,7 @@ def _l2_normalize(ctx: OnnxContext, x: str, axis: int) -> str:
     """Computes x / √max(Σ x², ε²) along ``axis``."""
     from keraslite.backend import epsilon
 
-    squares = ctx.node("ReduceSum", [ctx.node("Mul", [x, x]), ctx.ints([axis], "axes")],
-                       keepdims=1)
+    squares = ctx.reduce("ReduceSum", ctx.node("Mul", [x, x]), [axis])
     floor = ctx.const(epsilon() ** 2, "eps2")
     return ctx.node("Div", [x, ctx.node("Sqrt", [ctx.node("Max", [squares, floor])])])
 
