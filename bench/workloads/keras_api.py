@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 from common import (
+    GRIDSEARCH,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
@@ -150,8 +151,37 @@ def run_mlp():
             "rss_peak_mb": peak_rss_mb()}
 
 
+def run_gridsearch():
+    """GridSearchCV over Keras 3's SKLearnClassifier (keras.wrappers; scikit-learn needed)."""
+    try:
+        from sklearn.model_selection import GridSearchCV
+    except ImportError:
+        sys.exit("gridsearch needs scikit-learn in this interpreter (bench/setup_peers.sh)")
+    wrappers = importlib.import_module(f"{LIB}.wrappers")
+    x, y, xt, yt = titanic_data(standardize=True)
+
+    def build(X, y, hidden):
+        model = keras.Sequential([keras.Input((X.shape[1],)),
+                                  layers.Dense(hidden, activation="relu"),
+                                  layers.Dense(y.shape[1], activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        return model
+
+    epochs = GRIDSEARCH["quick_epochs" if quick() else "epochs"]
+    estimator = wrappers.SKLearnClassifier(
+        build, model_kwargs={"hidden": GRIDSEARCH["hidden"][0]},
+        fit_kwargs={"epochs": epochs, "batch_size": GRIDSEARCH["batch"], "verbose": 0})
+    search = GridSearchCV(estimator, {"model_kwargs": [{"hidden": h}
+                                                       for h in GRIDSEARCH["hidden"]]},
+                          cv=GRIDSEARCH["cv"])
+    t0 = time.perf_counter()
+    search.fit(x, y)
+    elapsed = time.perf_counter() - t0
+    return {"search_s": elapsed, "test_acc": float(search.score(xt, yt))}
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp}
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "gridsearch": run_gridsearch}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())
