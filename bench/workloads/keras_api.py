@@ -168,12 +168,14 @@ def run_gridsearch():
         return model
 
     epochs = GRIDSEARCH["quick_epochs" if quick() else "epochs"]
-    estimator = wrappers.SKLearnClassifier(
-        build, model_kwargs={"hidden": GRIDSEARCH["hidden"][0]},
-        fit_kwargs={"epochs": epochs, "batch_size": GRIDSEARCH["batch"], "verbose": 0})
-    search = GridSearchCV(estimator, {"model_kwargs": [{"hidden": h}
-                                                       for h in GRIDSEARCH["hidden"]]},
-                          cv=GRIDSEARCH["cv"])
+    fit_kwargs = {"epochs": epochs, "batch_size": GRIDSEARCH["batch"], "verbose": 0}
+    estimator = wrappers.SKLearnClassifier(build, model_kwargs={"hidden": 10},
+                                           fit_kwargs=fit_kwargs)
+    # fit_kwargs goes in the grid too: Keras 3's __sklearn_clone__ drops it from the clones
+    # GridSearchCV fits (they would train 1 epoch at batch 32 with a progress bar).
+    grid = {"model_kwargs": [{"hidden": h} for h in GRIDSEARCH["hidden"]],
+            "fit_kwargs": [fit_kwargs]}
+    search = GridSearchCV(estimator, grid, cv=GRIDSEARCH["cv"])
     t0 = time.perf_counter()
     search.fit(x, y)
     elapsed = time.perf_counter() - t0
