@@ -111,3 +111,11 @@ def test_arguments_it_cannot_honour(tmp_path):
         keras.callbacks.TensorBoard(tmp_path, profile_batch=(2, 4))
     with pytest.raises(ValueError, match="update_freq"):
         keras.callbacks.TensorBoard(tmp_path, update_freq="step")
+
+
+def test_served_as_keras_callbacks(served, tmp_path):
+    import keras
+
+    from keraslite.callbacks.tensorboard import TensorBoard
+
+    assert keras.callbacks.TensorBoard is TensorBoard

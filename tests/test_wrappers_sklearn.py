@@ -100,6 +100,22 @@ def test_fit_kwargs_precedence_and_clone(three_classes):
     assert copy.model_kwargs is not clf.model_kwargs
 
 
+def test_fitted_models_pickle_and_keep_training(three_classes):
+    """Transport by pickle (joblib, Dask): Sequential and Functional models, after fit."""
+    X, y = three_classes
+    inputs = keras.Input((6,))
+    hidden = keras.layers.BatchNormalization()(keras.layers.Dense(8, activation="relu")(inputs))
+    functional = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(hidden))
+    functional.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    onehot = np.eye(3)[np.searchsorted(["a", "b", "c"], y)]
+    for model in (classifier_model(X, onehot), functional):
+        model.fit(X, onehot, epochs=2, verbose=0)
+        copy = pickle.loads(pickle.dumps(model))
+        np.testing.assert_array_equal(copy.predict(X, verbose=0), model.predict(X, verbose=0))
+        assert copy.optimizer.iterations.numpy() == model.optimizer.iterations.numpy()
+        assert len(copy.fit(X, onehot, epochs=1, verbose=0).history["loss"]) == 1
+
+
 def test_pipeline_cross_val_score_and_pickle(three_classes):
     X, y = three_classes
     pipe = make_pipeline(StandardScaler(), SKLearnClassifier(classifier_model, fit_kwargs=QUIET))
@@ -110,13 +126,18 @@ def test_pipeline_cross_val_score_and_pickle(three_classes):
     np.testing.assert_array_equal(again.predict(X), fitted.predict(X))
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
-def test_grid_search(three_classes, n_jobs):
+@pytest.mark.parametrize("backend,n_jobs", [("loky", 1), ("loky", 2), ("threading", 2)])
+def test_grid_search(three_classes, backend, n_jobs):
+    import joblib
+
     X, y = three_classes
     search = GridSearchCV(SKLearnClassifier(classifier_model, fit_kwargs=QUIET),
                           {"model_kwargs": [{"hidden": 2}, {"hidden": 16}],
                            "fit_kwargs": [{"epochs": 1, "verbose": 0}, QUIET]},
-                          cv=2, n_jobs=n_jobs).fit(X, y)
+                          cv=2, n_jobs=n_jobs, error_score="raise")
+    with joblib.parallel_backend(backend):  # threads take turns (one tape per process)
+        search.fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_params_["fit_kwargs"] == QUIET
     assert search.best_score_ > 0.7 and search.best_estimator_.epoch_ == 40
 

@@ -7,9 +7,15 @@ an ImportError that names the extra to install.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
+
+MODEL_LOCK = threading.RLock()
+"""Held while a wrapper trains or predicts. keraslite's gradient tape is per process, so two
+models must not train at once in threads of one process (joblib's "threading" backend): the
+wrappers take turns. Parallel work goes to processes (joblib's default "loky", or Dask)."""
 
 try:
     import sklearn

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from keraslite.wrappers._sklearn_base import (
+    MODEL_LOCK,
     BaseEstimator,
     ClassifierMixin,
     RegressorMixin,
@@ -122,7 +123,8 @@ class BaseWrapper(BaseEstimator):
 
             y = to_categorical(y)
         fit_args = {**self.filter_sk_params(fit), **kwargs}
-        return self.model.fit(x, y, **fit_args)
+        with MODEL_LOCK:
+            return self.model.fit(x, y, **fit_args)
 
 
 class KerasClassifier(ClassifierMixin, BaseWrapper):
@@ -145,7 +147,8 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
     def predict_proba(self, x: Any, **kwargs: Any) -> Any:
         """Class probabilities, shape (n_samples, n_classes) (two columns for one sigmoid)."""
         _, predict, _ = _model_methods()
-        probs = np.asarray(self.model.predict(x, **self.filter_sk_params(predict, kwargs)))
+        with MODEL_LOCK:
+            probs = np.asarray(self.model.predict(x, **self.filter_sk_params(predict, kwargs)))
         if probs.ndim == 2 and probs.shape[1] == 1:
             probs = np.hstack([1 - probs, probs])
         return probs
@@ -164,7 +167,8 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
 
             y = to_categorical(y, num_classes=self.n_classes_)
         args = {"verbose": 0, **self.filter_sk_params(evaluate, kwargs)}
-        outputs = self.model.evaluate(x, y, return_dict=True, **args)
+        with MODEL_LOCK:
+            outputs = self.model.evaluate(x, y, return_dict=True, **args)
         for name in ("accuracy", "acc", "categorical_accuracy", "binary_accuracy",
                      "sparse_categorical_accuracy"):
             if name in outputs:
@@ -180,12 +184,14 @@ class KerasRegressor(RegressorMixin, BaseWrapper):
     def predict(self, x: Any, **kwargs: Any) -> Any:
         """The model's predictions, squeezed (1-D for one output)."""
         _, predict, _ = _model_methods()
-        return np.squeeze(np.asarray(
-            self.model.predict(x, **self.filter_sk_params(predict, kwargs))))
+        with MODEL_LOCK:
+            return np.squeeze(np.asarray(
+                self.model.predict(x, **self.filter_sk_params(predict, kwargs))))
 
     def score(self, x: Any, y: Any, **kwargs: Any) -> float:
         """Minus the loss on ``(x, y)`` (greater is better, as scikit-learn expects)."""
         _, _, evaluate = _model_methods()
         args = {"verbose": 0, **self.filter_sk_params(evaluate, kwargs)}
-        outputs = self.model.evaluate(x, y, return_dict=True, **args)
+        with MODEL_LOCK:
+            outputs = self.model.evaluate(x, y, return_dict=True, **args)
         return -float(outputs["loss"])

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from keraslite.wrappers._sklearn_base import (
+    MODEL_LOCK,
     BaseEstimator,
     ClassifierMixin,
     RegressorMixin,
@@ -147,10 +148,11 @@ class SKLBase(BaseEstimator):
                              "is None: fit(X, y) trains the model to map X onto y.")
         X, y = validate_data(self, X, y, reset=True, multi_output=self._multi_output)
         y = self._process_target(y, reset=True)
-        model = self._get_model(X, y)
-        check_compiled(model, type(self).__name__)
         fit_kwargs = {**(self.fit_kwargs or {}), **kwargs}
-        history = model.fit(X, y, **fit_kwargs)
+        with MODEL_LOCK:  # one model trains at a time per process (see MODEL_LOCK)
+            model = self._get_model(X, y)
+            check_compiled(model, type(self).__name__)
+            history = model.fit(X, y, **fit_kwargs)
         self.history_ = dict(getattr(history, "history", None) or {})
         self.model_ = model
         return self
@@ -161,7 +163,8 @@ class SKLBase(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         verbose = (self.fit_kwargs or {}).get("verbose", "auto")
-        return np.asarray(self.model_.predict(X, verbose=verbose))
+        with MODEL_LOCK:
+            return np.asarray(self.model_.predict(X, verbose=verbose))
 
     def predict(self, X: Any) -> Any:
         """Predict with the fitted model (class labels for a classifier)."""
