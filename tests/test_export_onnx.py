@@ -241,3 +241,13 @@ def test_float64_model(tmp_path, float64):
     x = X2.astype(np.float64)
     np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0],
                                model.predict(x, verbose=0), atol=1e-12)
+
+
+def test_dynamic_axis_besides_batch(tmp_path):
+    x = keras.Input((None, 4))
+    model = keras.Model(x, L.Dense(2)(L.LayerNormalization()(x)))
+    session = check(model, X3, tmp_path)
+    assert session.get_inputs()[0].shape == ["batch", "dim_1", 4]
+    longer = np.random.default_rng(4).normal(size=(2, 7, 4)).astype(np.float32)
+    np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: longer})[0],
+                               model.predict(longer, verbose=0), atol=1e-5, rtol=1e-5)

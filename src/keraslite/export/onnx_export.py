@@ -67,11 +67,18 @@ def to_onnx(model: Any, opset_version: int | None = None) -> Any:
     for produced, name in zip(outputs, output_names):
         ctx.nodes.append(helper.make_node("Identity", [produced], [name],
                                           name=ctx.unique(f"{name}_identity", ctx._node_names)))
+    # With a dynamic axis besides the batch among the inputs, the outputs' recorded shapes may
+    # hold placeholder sizes for it, so their axes are all left dynamic.
+    dynamic = any(d is None for t in model.inputs for d in tuple(t.shape)[1:])
+
+    def output_shape(t: Any) -> tuple:
+        return (None,) * len(tuple(t.shape)) if dynamic else tuple(t.shape)
+
     graph = helper.make_graph(
         ctx.nodes, model.name,
         [_value_info(n, tuple(t.shape), ctx.elem_type, ["batch"])
          for n, t in zip(input_names, model.inputs)],
-        [_value_info(n, tuple(t.shape), ctx.elem_type, ["batch"])
+        [_value_info(n, output_shape(t), ctx.elem_type, ["batch"])
          for n, t in zip(output_names, model.outputs)],
         initializer=ctx.initializers)
     opsets = [helper.make_opsetid("", opset)]
