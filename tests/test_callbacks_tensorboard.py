@@ -119,3 +119,13 @@ def test_served_as_keras_callbacks(served, tmp_path):
     from keraslite.callbacks.tensorboard import TensorBoard
 
     assert keras.callbacks.TensorBoard is TensorBoard
+
+
+def test_missing_tensorboard_names_the_extra(monkeypatch, tmp_path):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tensorboard" else real(name, *a))
+    with pytest.raises(ImportError, match=r"keraslite\[tensorboard\]"):
+        keras.callbacks.TensorBoard(tmp_path)

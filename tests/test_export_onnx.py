@@ -251,3 +251,11 @@ def test_dynamic_axis_besides_batch(tmp_path):
     longer = np.random.default_rng(4).normal(size=(2, 7, 4)).astype(np.float32)
     np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: longer})[0],
                                model.predict(longer, verbose=0), atol=1e-5, rtol=1e-5)
+
+
+def test_missing_onnx_names_the_extra(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` now raises ImportError
+    with pytest.raises(ImportError, match=r"keraslite\[onnx\]"):
+        seq((4,), L.Dense(2)).export(tmp_path / "m.onnx", format="onnx")
