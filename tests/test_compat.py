@@ -21,6 +21,7 @@ NOTES = {  # the Keras 2 examples, and the deprecation notes each must show
     "keras2_spellings.py": ["keras.utils.np_utils", "input_shape=(4,)", "learning_rate",
                             "stray spaces", "keras.backend.sum"],
     "tensorflow_python_keras.py": ["tensorflow.python.keras"],
+    "keras2_sklearn_wrapper.py": ["keras.wrappers.SKLearnClassifier"],
 }
 # `keraslite run` in a subprocess, with keraslite's warnings as errors (deprecation notes shown
 # instead for the Keras 2 examples); -W cannot name keraslite's categories at start-up.
