@@ -211,3 +211,17 @@ def test_served_import_paths(served):
 
     assert KerasClassifier is scikit_learn.KerasClassifier
     assert KerasRegressor is scikit_learn.KerasRegressor
+
+
+def test_sample_weight_routed_to_fit(three_classes):
+    import sklearn
+    from sklearn.model_selection import cross_validate
+
+    X, y = three_classes
+    est = SKLearnClassifier(classifier_model, fit_kwargs={"epochs": 1, "verbose": 0})
+    with pytest.raises(RuntimeError, match="enable_metadata_routing"):
+        est.set_fit_request(sample_weight=True)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est.set_fit_request(sample_weight=True)
+        scores = cross_validate(est, X, y, cv=2, params={"sample_weight": np.ones(len(y))})
+    assert scores["test_score"].shape == (2,)
