@@ -70,8 +70,9 @@ PEERS = [
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
 WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "gemm", "memory",
-             "augment"]
-KERAS_API_ONLY = {"augment"}  # workloads that only the Keras-API peers run
+             "augment", "gridsearch"]
+# Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop).
+SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py")}
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -163,7 +164,7 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
             jobs.append((kl, ["memory.py", "alloc", *q], "keraslite-alloc"))
         return jobs
     return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
-            if workload not in KERAS_API_ONLY or p.script == "keras_api.py"]
+            if p.script in SCRIPTS_FOR.get(workload, (p.script,))]
 
 
 def machine() -> dict:

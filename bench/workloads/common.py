@@ -24,6 +24,9 @@ SEED = {"n": 25, "features": 3, "epochs": 100, "batch": 5}
 TITANIC = {"epochs": 20, "batch": 25}
 SMALL_BATCH = {"epochs": 6, "quick_epochs": 4, "batch": 1}  # the first epoch is warm-up
 TITANIC_ADAM = {"epochs": 100, "batch": 25}
+# GridSearchCV over one hidden layer's width (standardized Titanic, adam): 2 candidates x 3 folds
+# + the refit = 7 fits, one process (n_jobs=1).
+GRIDSEARCH = {"epochs": 30, "quick_epochs": 10, "batch": 25, "cv": 3, "hidden": [10, 20]}
 MLP = {"n": 60000, "features": 784, "hidden": 512, "classes": 10, "batch": 128,
        "predict_batch": 1024}
 # Warm-up before the timed epoch: 10 full batches and one batch of the final size (60000 % 128),
