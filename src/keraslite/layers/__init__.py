@@ -10,6 +10,8 @@ from keraslite.layers.core import Activation as Activation
 from keraslite.layers.core import Dense as Dense
 from keraslite.layers.dot import Dot as Dot
 from keraslite.layers.dot import dot as dot
+from keraslite.layers.embedding import Embedding as Embedding
+from keraslite.layers.embedding import Masking as Masking
 from keraslite.layers.input_layer import Input as Input
 from keraslite.layers.input_layer import InputLayer as InputLayer
 from keraslite.layers.lambda_layer import Identity as Identity
@@ -41,4 +43,14 @@ from keraslite.layers.reshaping import Flatten as Flatten
 from keraslite.layers.reshaping import Permute as Permute
 from keraslite.layers.reshaping import RepeatVector as RepeatVector
 from keraslite.layers.reshaping import Reshape as Reshape
+from keraslite.layers.rnn import GRU as GRU
+from keraslite.layers.rnn import LSTM as LSTM
+from keraslite.layers.rnn import RNN as RNN
+from keraslite.layers.rnn import Bidirectional as Bidirectional
+from keraslite.layers.rnn import GRUCell as GRUCell
+from keraslite.layers.rnn import LSTMCell as LSTMCell
+from keraslite.layers.rnn import SimpleRNN as SimpleRNN
+from keraslite.layers.rnn import SimpleRNNCell as SimpleRNNCell
+from keraslite.layers.rnn import StackedRNNCells as StackedRNNCells
+from keraslite.layers.rnn import TimeDistributed as TimeDistributed
 from keraslite.layers.symbolic import KerasTensor as KerasTensor

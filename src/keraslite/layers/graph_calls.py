@@ -92,6 +92,9 @@ class SymbolicCalls:
                                    tuple(xp.shape(t)), inputs)
             self._maybe_build(shapes)
         outputs = self.compute_output_spec(*args, **kwargs)
+        from keraslite.layers.masks import attach_symbolic_masks
+
+        attach_symbolic_masks(self, inputs, outputs)
         Node(self, args, kwargs, outputs)
         first = flatten(outputs)[0]
         self._output_shape = map_structure(lambda t: t.shape, outputs)

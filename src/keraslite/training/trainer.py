@@ -189,7 +189,8 @@ class Trainer(InputHandling, Inference, Steps):
         for tracker, part in zip(self._output_loss_trackers, parts):
             if part is not None:
                 tracker.update_state(part.value, sample_weight=n)
-        self._compiled_metrics.update(ys, [p.value for p in preds], sws)
+        self._compiled_metrics.update(ys, [p.value for p in preds], sws,
+                                      [getattr(p, "_keras_mask", None) for p in preds])
 
     def _logs(self) -> dict:
         """Current metric results, sorted by name as Keras reports them.
