@@ -165,12 +165,13 @@ class RNN(Layer):
                         "batch_size= to fit/predict and drop the last partial batch, or use "
                         "stateful=False.")
                 self._states = [Variable(xp.asarray(value_of(s)), trainable=False,
-                                         name="rnn_state") for s in self.get_initial_state(batch)]
+                                         name="rnn_state")
+                                for s in flatten(self.get_initial_state(batch))]
             initial_state = [Tensor(v.value.copy()) for v in self._flat_states()]
         elif initial_state is None:
-            initial_state = self.get_initial_state(batch)
+            initial_state = flatten(self.get_initial_state(batch))
         else:
-            initial_state = [ops.convert_to_tensor(s) for s in _as_list(initial_state)]
+            initial_state = [ops.convert_to_tensor(s) for s in flatten(_as_list(initial_state))]
         if mask is not None:
             mask = xp.asarray(value_of(mask)).astype(bool)
         result = self._fused(sequences, initial_state, mask, bool(training))
