@@ -159,3 +159,28 @@ def test_embedding_masking_time_distributed_gradients(float64):
     td = layers.TimeDistributed(layers.Dense(2, activation="tanh"))
     td.build((N, T, D))
     check_gradients(td, [x], variables=td.trainable_variables)
+
+
+def test_stateful_matches_keras_eager_calls():
+    import sys
+    from pathlib import Path
+
+    golden = Path(__file__).parent / "golden"
+    sys.path.insert(0, str(golden))
+    from rnn_specs import lstm_stateful
+
+    import keraslite
+
+    with np.load(golden / "stateful.npz") as f:
+        g = {k: f[k] for k in f.files}
+    model = lstm_stateful(keraslite)
+    model.set_weights([g[f"w_in_{i}"] for i in range(len(model.get_weights()))])
+    tol = dict(rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(g["x"]).value, g["call_0"], **tol)
+    np.testing.assert_allclose(model(g["x"]).value, g["call_1"], **tol)
+    np.testing.assert_allclose(model.layers[0].states[1].value, g["state_1"], **tol)
+    for layer in model.layers[:2]:
+        layer.reset_states()
+    np.testing.assert_allclose(model(g["x"]).value, g["call_2"], **tol)
+    with pytest.raises(ValueError, match="stateful"):
+        model(g["x"][:2])
