@@ -5,8 +5,8 @@ masks reaching a per-step loss and metric), stateful use, stacked and custom-cel
 Predictions, evaluation and three training steps are compared; stateful specs carry their
 states through all of them. (``lstm_stateful`` is compared on eager calls instead, in
 ``stateful.npz``: Keras 3 on JAX does not carry the states of a stateful RNN across
-``predict``/``fit`` batches, while it does in eager calls and on TensorFlow.) Data are seeded from each spec's name. Imports
-only NumPy, like ``specs.py``.
+``predict``/``fit`` batches, while it does in eager calls and on TensorFlow.) Data are seeded
+from each spec's name. Imports only NumPy, like ``specs.py``.
 """
 
 import zlib

@@ -11,6 +11,7 @@ one op (:mod:`keraslite.ops.recurrent`); a custom cell runs step by step on the 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 from keraslite import ops
@@ -19,6 +20,21 @@ from keraslite.backend import xp
 from keraslite.layers.base import Layer
 from keraslite.layers.symbolic import KerasTensor, flatten
 from keraslite.ops.core import value_of
+
+_PROBE = [False]
+
+
+@contextmanager
+def probe_calls() -> Any:
+    """Calls inside run stateful RNNs from zero states and leave their carried states alone
+    (the engine's one-sample probes that resolve losses and shapes before training).
+    """
+    saved = _PROBE[0]
+    _PROBE[0] = True
+    try:
+        yield
+    finally:
+        _PROBE[0] = saved
 
 
 def _as_list(states: Any) -> list:
@@ -155,7 +171,8 @@ class RNN(Layer):
         batch = sequences.shape[0]
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
-        if initial_state is None and self.stateful:
+        stateful = self.stateful and not _PROBE[0]
+        if initial_state is None and stateful:
             if self._states is None or self._flat_states()[0].shape[0] != batch:
                 if self._states is not None:
                     raise ValueError(
@@ -181,7 +198,7 @@ class RNN(Layer):
         if mask is not None and self.zero_output_for_mask:
             seq = ops.multiply(seq, mask[:, ::-1, None] if self.go_backwards
                                else mask[:, :, None])
-        if self.stateful:
+        if stateful:
             for v, s in zip(self._flat_states(), flatten(states)):
                 v.assign(value_of(s))
         output = seq if self.return_sequences else seq[:, -1]
