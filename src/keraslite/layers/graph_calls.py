@@ -59,7 +59,8 @@ class SymbolicCalls:
         """Symbolic outputs for symbolic inputs (shapes and dtypes only)."""
         def dummy(t):
             if isinstance(t, KerasTensor):
-                return Tensor(xp.zeros(tuple(1 if d is None else d for d in t.shape), t.dtype))
+                fill = xp.ones if t.dtype == "bool" else xp.zeros  # masks keep every step
+                return Tensor(fill(tuple(1 if d is None else d for d in t.shape), t.dtype))
             return t
 
         real_args = map_structure(dummy, args)
@@ -91,8 +92,14 @@ class SymbolicCalls:
             shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else
                                    tuple(xp.shape(t)), inputs)
             self._maybe_build(shapes)
-        outputs = self.compute_output_spec(*args, **kwargs)
-        from keraslite.layers.masks import attach_symbolic_masks
+        from keraslite.layers.masks import attach_symbolic_masks, input_mask
+
+        spec_kwargs = kwargs
+        if _accepts(type(self))[1] and kwargs.get("mask") is None:
+            previous = input_mask(inputs)  # the symbolic mask, for shape inference only
+            if previous is not None:
+                spec_kwargs = {**kwargs, "mask": previous}
+        outputs = self.compute_output_spec(*args, **spec_kwargs)
 
         attach_symbolic_masks(self, inputs, outputs)
         Node(self, args, kwargs, outputs)
