@@ -111,16 +111,23 @@ def embedding_lookup(table: Any, ids: Any) -> Tensor:
     """Rows of ``table`` at integer ``ids``:  out[..., :] = table[ids[...], :].
 
     The gradient w.r.t. the table adds each output gradient row into the row of its id
-    (dL/dtable[v] = Σ_{positions p with ids[p] = v} g[p]), one scatter-add over the flattened
-    positions.
+    (dL/dtable[v] = Σ_{positions p with ids[p] = v} g[p]): the positions sorted by id, then
+    one segmented sum (``add.reduceat``) per distinct id.
     """
     table_value = value_of(table)
     idx = xp.asarray(value_of(ids))
     out = table_value[idx]
 
     def vjp(g):
+        flat = idx.reshape(-1)
+        order = xp.argsort(flat, kind="stable")
+        ids = flat[order]
+        first = xp.flatnonzero(xp.concatenate([xp.ones(min(ids.size, 1), bool),
+                                               ids[1:] != ids[:-1]]))
         grad = xp.zeros_like(table_value)
-        xp.add.at(grad, idx.reshape(-1), g.reshape(-1, table_value.shape[1]))
+        if ids.size:
+            rows = g.reshape(-1, table_value.shape[1])[order]
+            grad[ids[first]] = xp.add.reduceat(rows, first, axis=0)
         return (grad,)
 
     return node(out, (table,), vjp)

@@ -2,9 +2,11 @@
 
 Running a recurrent layer as plain ops would record ~10 tape nodes per time step. Here each
 layer kind is ONE op: the inputs of all time steps are projected in one matrix product
-(X·W + b for the whole batch and sequence), the time loop writes into preallocated buffers,
-and the vector-Jacobian product backpropagates through time with the gate gradients fused,
-then forms the weight gradients with one matrix product each over all steps.
+(X·W + b for the whole batch and sequence), the time loop writes into preallocated time-major
+buffers (each step's slice is contiguous) with in-place activations, and the vector-Jacobian
+product backpropagates through time with the gate gradients fused, then forms the weight
+gradients with one matrix product each over all steps. The small per-step products run on one
+BLAS thread (threadpoolctl, when installed): on two busy cores, threads only contend there.
 
 Every op returns ``Y`` of shape ``(batch, time, S)``: the states after each processed step
 (for an LSTM, ``S = 2·units``: ``[h, c]``; otherwise ``S = units``). With a mask, a masked step
@@ -18,6 +20,7 @@ taken from the outputs); ``supported(name)`` says whether one is covered.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from keraslite.autodiff import node
@@ -25,23 +28,34 @@ from keraslite.backend import xp
 from keraslite.ops.core import value_of
 
 
-def _sigmoid(z):
-    return 0.5 * (xp.tanh(0.5 * z) + 1.0)
+def _sigmoid(z, out):
+    xp.multiply(z, 0.5, out=out)
+    xp.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
 
 
-def _hard_sigmoid(z):
-    return xp.clip(z / 6.0 + 0.5, 0.0, 1.0)
+def _hard_sigmoid(z, out):
+    xp.multiply(z, 1.0 / 6.0, out=out)
+    out += 0.5
+    return xp.clip(out, 0.0, 1.0, out=out)
 
 
-# name -> (f(z), f'(z) written with y = f(z))
+def _linear(z, out):
+    out[...] = z
+    return out
+
+
+# name -> (f(z, out) in place, f'(z) written with y = f(z))
 _ACT = {
-    "tanh": (xp.tanh, lambda y: 1.0 - y * y),
+    "tanh": (lambda z, out: xp.tanh(z, out=out), lambda y: 1.0 - y * y),
     "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),
-    "relu": (lambda z: xp.maximum(z, 0.0), lambda y: (y > 0).astype(y.dtype)),
-    "linear": (lambda z: z, lambda y: xp.ones_like(y)),
-    "hard_sigmoid": (_hard_sigmoid,
-                     lambda y: ((y > 0) & (y < 1)).astype(y.dtype) / 6.0),
+    "relu": (lambda z, out: xp.maximum(z, 0.0, out=out), lambda y: (y > 0).astype(y.dtype)),
+    "linear": (_linear, lambda y: xp.ones_like(y)),
+    "hard_sigmoid": (_hard_sigmoid, lambda y: ((y > 0) & (y < 1)).astype(y.dtype) / 6.0),
 }
+_CONTROLLER: list = []
 
 
 def supported(name: Any) -> bool:
@@ -49,33 +63,53 @@ def supported(name: Any) -> bool:
     return name in _ACT
 
 
+def _one_blas_thread() -> Any:
+    """A context running BLAS on one thread (a no-op without threadpoolctl)."""
+    if not _CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER.append(ThreadpoolController())
+        except ImportError:  # optional: the loop then runs with BLAS's own threads
+            _CONTROLLER.append(None)
+    controller = _CONTROLLER[0]
+    return nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+
+
 def _prepare(x, kernel, bias, mask, go_backwards):
-    """Project all steps at once; the processing order of time indices; the mask."""
+    """Time-major projections of all steps at once, the processing order, the mask."""
     xv = value_of(x)
     w = value_of(kernel)
     n, steps, d = xv.shape
-    proj = (xv.reshape(n * steps, d) @ w).reshape(n, steps, w.shape[1])
+    xt = xp.ascontiguousarray(xv.transpose(1, 0, 2)).reshape(steps * n, d)
+    proj = (xt @ w).reshape(steps, n, w.shape[1])
     if bias is not None:
         proj += value_of(bias)
-    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    order = list(range(steps - 1, -1, -1) if go_backwards else range(steps))
     m = None
     if mask is not None:
-        m = xp.asarray(value_of(mask)).astype(xv.dtype)[:, :, None]
-    return xv, w, proj, list(order), m
+        m = xp.ascontiguousarray(xp.asarray(value_of(mask)).T).astype(xv.dtype)[:, :, None]
+    return xt, w, proj, order, m
 
 
-def _input_grads(xv, w, dproj, need_x, need_w, need_b):
-    """DX = dZ·Wᵀ, dW = Xᵀ·dZ, db = Σ dZ over all samples and steps."""
-    n, steps, d = xv.shape
-    flat = dproj.reshape(n * steps, -1)
-    dx = (flat @ w.T).reshape(xv.shape) if need_x else None
-    dw = xv.reshape(n * steps, d).T @ flat if need_w else None
-    db = flat.sum(axis=0) if need_b else None
+def _input_grads(x, xt, w, dproj, kernel, has_bias):
+    """Input-side gradients: dX = dZ·Wᵀ, dW = Xᵀ·dZ, db = Σ dZ over samples and steps."""
+    steps, n, _ = dproj.shape
+    flat = dproj.reshape(steps * n, -1)
+    dx = None
+    if _needs(x):
+        dx = (flat @ w.T).reshape(steps, n, -1).transpose(1, 0, 2)
+    dw = xt.T @ flat if _needs(kernel) else None
+    db = flat.sum(axis=0) if has_bias else None
     return dx, dw, db
 
 
 def _needs(t):
     return getattr(t, "requires_grad", False)
+
+
+def _batch_major(y_time):
+    return xp.ascontiguousarray(y_time.transpose(1, 0, 2))
 
 
 def simple_rnn_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, bias: Any = None,
@@ -87,39 +121,47 @@ def simple_rnn_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, bia
     dh_{t-1} = a_t·Uᵀ (+ the masked carry), dU = Σ_t h_{t-1}ᵀ a_t, dW = Σ_t x_tᵀ a_t.
     """
     f, df = _ACT[activation]
-    xv, w, proj, order, m = _prepare(x, kernel, bias, mask, go_backwards)
+    xt, w, proj, order, m = _prepare(x, kernel, bias, mask, go_backwards)
     u = value_of(recurrent_kernel)
-    n, steps, units = xv.shape[0], xv.shape[1], u.shape[0]
-    y = xp.empty((n, steps, units), proj.dtype)
-    hprev = xp.empty((n, steps, units), proj.dtype)
-    new = xp.empty((n, steps, units), proj.dtype)
-    h = xp.asarray(value_of(h0), proj.dtype)
-    for s, t in enumerate(order):
-        hprev[:, t] = h
-        hn = f(proj[:, t] + h @ u)
-        new[:, t] = hn
-        h = hn if m is None else h + m[:, t] * (hn - h)
-        y[:, s] = h
+    steps, n, k = proj.shape
+    dt = proj.dtype
+    y = xp.empty((steps, n, k), dt)
+    hprev = xp.empty((steps, n, k), dt)
+    new = xp.empty((steps, n, k), dt)
+    h = xp.asarray(value_of(h0), dt)
+    with _one_blas_thread():
+        for s, t in enumerate(order):
+            hprev[t] = h
+            z = h @ u
+            z += proj[t]
+            hn = f(z, new[t])
+            h = hn if m is None else h + m[t] * (hn - h)
+            y[s] = h
 
     def vjp(g):
+        g = xp.ascontiguousarray(g.transpose(1, 0, 2))
         dproj = xp.empty_like(proj)
-        dh = xp.zeros((n, units), proj.dtype)
-        for s in range(steps - 1, -1, -1):
-            t = order[s]
-            total = g[:, s] + dh
-            if m is None:
-                dnew, carry = total, 0.0
-            else:
-                dnew, carry = total * m[:, t], total * (1.0 - m[:, t])
-            a = dnew * df(new[:, t])
-            dproj[:, t] = a
-            dh = a @ u.T + carry
-        flat = dproj.reshape(n * steps, units)
-        du = hprev.reshape(n * steps, units).T @ flat if _needs(recurrent_kernel) else None
-        dx, dw, db = _input_grads(xv, w, dproj, _needs(x), _needs(kernel), bias is not None)
+        dh = xp.zeros((n, k), dt)
+        ut = xp.ascontiguousarray(u.T)
+        with _one_blas_thread():
+            for s in range(steps - 1, -1, -1):
+                t = order[s]
+                total = g[s] + dh
+                if m is None:
+                    dnew, carry = total, None
+                else:
+                    dnew, carry = total * m[t], total * (1.0 - m[t])
+                a = dproj[t]
+                xp.multiply(dnew, df(new[t]), out=a)
+                dh = a @ ut
+                if carry is not None:
+                    dh += carry
+        flat = dproj.reshape(steps * n, k)
+        du = hprev.reshape(steps * n, k).T @ flat if _needs(recurrent_kernel) else None
+        dx, dw, db = _input_grads(x, xt, w, dproj, kernel, bias is not None)
         return dx, dh, dw, du, db
 
-    return node(y, (x, h0, kernel, recurrent_kernel, bias), vjp)
+    return node(_batch_major(y), (x, h0, kernel, recurrent_kernel, bias), vjp)
 
 
 def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, bias: Any = None,
@@ -136,70 +178,76 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
     """
     fa, dfa = _ACT[activation]
     fr, dfr = _ACT[recurrent_activation]
-    xv, w, proj, order, m = _prepare(x, kernel, bias, mask, go_backwards)
+    xt, w, proj, order, m = _prepare(x, kernel, bias, mask, go_backwards)
     u = value_of(recurrent_kernel)
-    n, steps, units = xv.shape[0], xv.shape[1], u.shape[0]
+    steps, n, k4 = proj.shape
+    k = k4 // 4
     dt = proj.dtype
-    y = xp.empty((n, steps, 2 * units), dt)
-    gates = xp.empty((n, steps, 4 * units), dt)  # i, f, g, o after their activations
-    act_c = xp.empty((n, steps, units), dt)
-    hprev = xp.empty((n, steps, units), dt)
-    cprev = xp.empty((n, steps, units), dt)
+    y = xp.empty((steps, n, 2 * k), dt)
+    gates = xp.empty((steps, n, 4 * k), dt)  # i, f, g, o after their activations
+    act_c = xp.empty((steps, n, k), dt)
+    hprev = xp.empty((steps, n, k), dt)
+    cprev = xp.empty((steps, n, k), dt)
     h = xp.asarray(value_of(h0), dt)
     c = xp.asarray(value_of(c0), dt)
-    k = units
-    for s, t in enumerate(order):
-        hprev[:, t] = h
-        cprev[:, t] = c
-        z = proj[:, t] + h @ u
-        gt = gates[:, t]
-        gt[:, :2 * k] = fr(z[:, :2 * k])
-        gt[:, 2 * k:3 * k] = fa(z[:, 2 * k:3 * k])
-        gt[:, 3 * k:] = fr(z[:, 3 * k:])
-        cn = gt[:, k:2 * k] * c + gt[:, :k] * gt[:, 2 * k:3 * k]
-        ac = fa(cn)
-        act_c[:, t] = ac
-        hn = gt[:, 3 * k:] * ac
-        if m is None:
-            h, c = hn, cn
-        else:
-            h = h + m[:, t] * (hn - h)
-            c = c + m[:, t] * (cn - c)
-        y[:, s, :k] = h
-        y[:, s, k:] = c
+    with _one_blas_thread():
+        for s, t in enumerate(order):
+            hprev[t] = h
+            cprev[t] = c
+            z = h @ u
+            z += proj[t]
+            gt = gates[t]
+            fr(z[:, :2 * k], gt[:, :2 * k])
+            fa(z[:, 2 * k:3 * k], gt[:, 2 * k:3 * k])
+            fr(z[:, 3 * k:], gt[:, 3 * k:])
+            cn = gt[:, k:2 * k] * c
+            cn += gt[:, :k] * gt[:, 2 * k:3 * k]
+            ac = fa(cn, act_c[t])
+            hn = gt[:, 3 * k:] * ac
+            if m is None:
+                h, c = hn, cn
+            else:
+                h = h + m[t] * (hn - h)
+                c = c + m[t] * (cn - c)
+            y[s, :, :k] = h
+            y[s, :, k:] = c
 
     def vjp(g):
+        g = xp.ascontiguousarray(g.transpose(1, 0, 2))
         dproj = xp.empty_like(proj)
         dh = xp.zeros((n, k), dt)
         dc = xp.zeros((n, k), dt)
-        for s in range(steps - 1, -1, -1):
-            t = order[s]
-            th = g[:, s, :k] + dh
-            tc = g[:, s, k:] + dc
-            if m is not None:
-                mt = m[:, t]
-                carry_h, carry_c = th * (1.0 - mt), tc * (1.0 - mt)
-                th, tc = th * mt, tc * mt
-            gt = gates[:, t]
-            i, f, gg, o = gt[:, :k], gt[:, k:2 * k], gt[:, 2 * k:3 * k], gt[:, 3 * k:]
-            ac = act_c[:, t]
-            dct = tc + th * o * dfa(ac)
-            dz = dproj[:, t]
-            dz[:, :k] = dct * gg * dfr(i)
-            dz[:, k:2 * k] = dct * cprev[:, t] * dfr(f)
-            dz[:, 2 * k:3 * k] = dct * i * dfa(gg)
-            dz[:, 3 * k:] = th * ac * dfr(o)
-            dh = dz @ u.T
-            dc = dct * f
-            if m is not None:
-                dh += carry_h
-                dc += carry_c
-        flat = dproj.reshape(n * steps, 4 * k)
-        du = hprev.reshape(n * steps, k).T @ flat if _needs(recurrent_kernel) else None
-        dx, dw, db = _input_grads(xv, w, dproj, _needs(x), _needs(kernel), bias is not None)
+        ut = xp.ascontiguousarray(u.T)
+        with _one_blas_thread():
+            for s in range(steps - 1, -1, -1):
+                t = order[s]
+                th = g[s, :, :k] + dh
+                tc = g[s, :, k:] + dc
+                if m is not None:
+                    mt = m[t]
+                    carry_h, carry_c = th * (1.0 - mt), tc * (1.0 - mt)
+                    th *= mt
+                    tc *= mt
+                gt = gates[t]
+                i, f, gg, o = gt[:, :k], gt[:, k:2 * k], gt[:, 2 * k:3 * k], gt[:, 3 * k:]
+                ac = act_c[t]
+                tc += th * o * dfa(ac)  # dc̃
+                dz = dproj[t]
+                xp.multiply(tc * gg, dfr(i), out=dz[:, :k])
+                xp.multiply(tc * cprev[t], dfr(f), out=dz[:, k:2 * k])
+                xp.multiply(tc * i, dfa(gg), out=dz[:, 2 * k:3 * k])
+                xp.multiply(th * ac, dfr(o), out=dz[:, 3 * k:])
+                dh = dz @ ut
+                dc = tc * f
+                if m is not None:
+                    dh += carry_h
+                    dc += carry_c
+        flat = dproj.reshape(steps * n, 4 * k)
+        du = hprev.reshape(steps * n, k).T @ flat if _needs(recurrent_kernel) else None
+        dx, dw, db = _input_grads(x, xt, w, dproj, kernel, bias is not None)
         return dx, dh, dc, dw, du, db
 
-    return node(y, (x, h0, c0, kernel, recurrent_kernel, bias), vjp)
+    return node(_batch_major(y), (x, h0, c0, kernel, recurrent_kernel, bias), vjp)
 
 
 def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias: Any = None,
@@ -216,64 +264,71 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
     """
     fa, dfa = _ACT[activation]
     fr, dfr = _ACT[recurrent_activation]
-    xv, w, proj, order, m = _prepare(x, kernel, input_bias, mask, go_backwards)
+    xt, w, proj, order, m = _prepare(x, kernel, input_bias, mask, go_backwards)
     u = value_of(recurrent_kernel)
     rb = None if recurrent_bias is None else value_of(recurrent_bias)
-    n, steps, k = xv.shape[0], xv.shape[1], u.shape[0]
+    steps, n, k3 = proj.shape
+    k = k3 // 3
     dt = proj.dtype
-    y = xp.empty((n, steps, k), dt)
-    zr = xp.empty((n, steps, 2 * k), dt)
-    hh_all = xp.empty((n, steps, k), dt)
-    rh_all = xp.empty((n, steps, k), dt)
-    hprev = xp.empty((n, steps, k), dt)
+    y = xp.empty((steps, n, k), dt)
+    zr = xp.empty((steps, n, 2 * k), dt)
+    hh_all = xp.empty((steps, n, k), dt)
+    rh_all = xp.empty((steps, n, k), dt)
+    hprev = xp.empty((steps, n, k), dt)
     h = xp.asarray(value_of(h0), dt)
-    for s, t in enumerate(order):
-        hprev[:, t] = h
-        rec = h @ u
-        if rb is not None:
-            rec += rb
-        p = proj[:, t]
-        gates = fr(p[:, :2 * k] + rec[:, :2 * k])
-        zr[:, t] = gates
-        rh_all[:, t] = rec[:, 2 * k:]
-        hh = fa(p[:, 2 * k:] + gates[:, k:] * rec[:, 2 * k:])
-        hh_all[:, t] = hh
-        z = gates[:, :k]
-        hn = hh + z * (h - hh)
-        h = hn if m is None else h + m[:, t] * (hn - h)
-        y[:, s] = h
+    with _one_blas_thread():
+        for s, t in enumerate(order):
+            hprev[t] = h
+            rec = h @ u
+            if rb is not None:
+                rec += rb
+            p = proj[t]
+            rec[:, :2 * k] += p[:, :2 * k]
+            gates = fr(rec[:, :2 * k], zr[t])
+            rh = rh_all[t]
+            rh[...] = rec[:, 2 * k:]
+            pre = gates[:, k:] * rh
+            pre += p[:, 2 * k:]
+            hh = fa(pre, hh_all[t])
+            hn = h - hh
+            hn *= gates[:, :k]
+            hn += hh
+            h = hn if m is None else h + m[t] * (hn - h)
+            y[s] = h
 
     def vjp(g):
+        g = xp.ascontiguousarray(g.transpose(1, 0, 2))
         dproj = xp.empty_like(proj)
         drec = xp.empty_like(proj)
         dh = xp.zeros((n, k), dt)
-        for s in range(steps - 1, -1, -1):
-            t = order[s]
-            total = g[:, s] + dh
-            if m is None:
-                dnew, carry = total, None
-            else:
-                dnew, carry = total * m[:, t], total * (1.0 - m[:, t])
-            z, r = zr[:, t, :k], zr[:, t, k:]
-            hh = hh_all[:, t]
-            ah = dnew * (1.0 - z) * dfa(hh)
-            az = dnew * (hprev[:, t] - hh) * dfr(z)
-            ar = ah * rh_all[:, t] * dfr(r)
-            dp = dproj[:, t]
-            dp[:, :k] = az
-            dp[:, k:2 * k] = ar
-            dp[:, 2 * k:] = ah
-            dr = drec[:, t]
-            dr[:, :2 * k] = dp[:, :2 * k]
-            dr[:, 2 * k:] = ah * r
-            dh = dnew * z + dr @ u.T
-            if carry is not None:
-                dh += carry
-        flat = drec.reshape(n * steps, 3 * k)
-        du = hprev.reshape(n * steps, k).T @ flat if _needs(recurrent_kernel) else None
+        ut = xp.ascontiguousarray(u.T)
+        with _one_blas_thread():
+            for s in range(steps - 1, -1, -1):
+                t = order[s]
+                total = g[s] + dh
+                if m is None:
+                    dnew, carry = total, None
+                else:
+                    dnew, carry = total * m[t], total * (1.0 - m[t])
+                z, r = zr[t, :, :k], zr[t, :, k:]
+                hh = hh_all[t]
+                dp = dproj[t]
+                dr = drec[t]
+                ah = dp[:, 2 * k:]
+                xp.multiply(dnew * (1.0 - z), dfa(hh), out=ah)
+                xp.multiply(dnew * (hprev[t] - hh), dfr(z), out=dp[:, :k])
+                xp.multiply(ah * rh_all[t], dfr(r), out=dp[:, k:2 * k])
+                dr[:, :2 * k] = dp[:, :2 * k]
+                xp.multiply(ah, r, out=dr[:, 2 * k:])
+                dh = dr @ ut
+                dh += dnew * z
+                if carry is not None:
+                    dh += carry
+        flat = drec.reshape(steps * n, 3 * k)
+        du = hprev.reshape(steps * n, k).T @ flat if _needs(recurrent_kernel) else None
         drb = flat.sum(axis=0) if recurrent_bias is not None else None
-        dx, dw, db = _input_grads(xv, w, dproj, _needs(x), _needs(kernel),
-                                  input_bias is not None)
+        dx, dw, db = _input_grads(x, xt, w, dproj, kernel, input_bias is not None)
         return dx, dh, dw, du, db, drb
 
-    return node(y, (x, h0, kernel, recurrent_kernel, input_bias, recurrent_bias), vjp)
+    return node(_batch_major(y), (x, h0, kernel, recurrent_kernel, input_bias, recurrent_bias),
+                vjp)
