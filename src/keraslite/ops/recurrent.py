@@ -233,10 +233,13 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
                 ac = act_c[t]
                 tc += th * o * dfa(ac)  # dc̃
                 dz = dproj[t]
-                xp.multiply(tc * gg, dfr(i), out=dz[:, :k])
-                xp.multiply(tc * cprev[t], dfr(f), out=dz[:, k:2 * k])
-                xp.multiply(tc * i, dfa(gg), out=dz[:, 2 * k:3 * k])
-                xp.multiply(th * ac, dfr(o), out=dz[:, 3 * k:])
+                deriv = dfr(gt)  # σ' of every gate at once, then act' for the cell input
+                deriv[:, 2 * k:3 * k] = dfa(gg)
+                xp.multiply(tc, gg, out=dz[:, :k])
+                xp.multiply(tc, cprev[t], out=dz[:, k:2 * k])
+                xp.multiply(tc, i, out=dz[:, 2 * k:3 * k])
+                xp.multiply(th, ac, out=dz[:, 3 * k:])
+                dz *= deriv
                 dh = dz @ ut
                 dc = tc * f
                 if m is not None:
@@ -316,8 +319,10 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
                 dr = drec[t]
                 ah = dp[:, 2 * k:]
                 xp.multiply(dnew * (1.0 - z), dfa(hh), out=ah)
-                xp.multiply(dnew * (hprev[t] - hh), dfr(z), out=dp[:, :k])
-                xp.multiply(ah * rh_all[t], dfr(r), out=dp[:, k:2 * k])
+                xp.subtract(hprev[t], hh, out=dp[:, :k])
+                dp[:, :k] *= dnew
+                xp.multiply(ah, rh_all[t], out=dp[:, k:2 * k])
+                dp[:, :2 * k] *= dfr(zr[t])  # σ' of both gates at once
                 dr[:, :2 * k] = dp[:, :2 * k]
                 xp.multiply(ah, r, out=dr[:, 2 * k:])
                 dh = dr @ ut
