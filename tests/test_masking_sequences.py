@@ -180,3 +180,17 @@ def test_keras2_module_paths(served):
         sys.modules.pop(name, None)
         with pytest.warns(keras.KerasliteDeprecationWarning, match="Keras 2 module path"):
             importlib.import_module(name)
+
+
+def test_stateful_training_carries_states_and_keras2_reset():
+    model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)),
+                              layers.LSTM(3, stateful=True), layers.Dense(1)])
+    model.compile("adam", "mse")
+    x = np.random.default_rng(0).normal(size=(8, 5, 2)).astype("float32")
+    model.fit(x, np.zeros((8, 1)), batch_size=4, epochs=1, shuffle=False, verbose=0)
+    assert np.abs(model.layers[0].states[0].value).sum() > 0
+    with pytest.warns(keras.KerasliteDeprecationWarning, match="reset_states"):
+        model.reset_states()
+    assert np.abs(model.layers[0].states[0].value).sum() == 0
+    first = model.predict(x[:4], batch_size=4, verbose=0)
+    assert not np.allclose(model.predict(x[:4], batch_size=4, verbose=0), first)
