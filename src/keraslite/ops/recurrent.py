@@ -175,6 +175,8 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
     Backward (fused): with dh, dc the gradients reaching step t,
     dc̃ = dc + dh ⊙ o ⊙ act'(c_t),  dz = [dc̃ ⊙ g ⊙ σ'(i), dc̃ ⊙ c_{t-1} ⊙ σ'(f),
     dc̃ ⊙ i ⊙ act'(g), dh ⊙ act(c_t) ⊙ σ'(o)],  dh_{t-1} = dz·Uᵀ,  dc_{t-1} = dc̃ ⊙ f.
+    The factors that do not depend on dh and dc are formed for all steps at once before the
+    loop, which then makes a handful of NumPy calls per step.
     """
     fa, dfa = _ACT[activation]
     fr, dfr = _ACT[recurrent_activation]
@@ -183,70 +185,78 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
     steps, n, k4 = proj.shape
     k = k4 // 4
     dt = proj.dtype
+    # Buffers in processing order s: y[s] = [h, c] after step s (carried through masks).
     y = xp.empty((steps, n, 2 * k), dt)
     gates = xp.empty((steps, n, 4 * k), dt)  # i, f, g, o after their activations
-    act_c = xp.empty((steps, n, k), dt)
-    hprev = xp.empty((steps, n, k), dt)
-    cprev = xp.empty((steps, n, k), dt)
-    h = xp.asarray(value_of(h0), dt)
-    c = xp.asarray(value_of(c0), dt)
+    act_c = xp.empty((steps, n, k), dt)  # act(c_new) of each step
+    h0v = xp.asarray(value_of(h0), dt)
+    c0v = xp.asarray(value_of(c0), dt)
+    h, c = h0v, c0v
     with _one_blas_thread():
         for s, t in enumerate(order):
-            hprev[t] = h
-            cprev[t] = c
             z = h @ u
             z += proj[t]
-            gt = gates[t]
+            gt = gates[s]
             fr(z[:, :2 * k], gt[:, :2 * k])
             fa(z[:, 2 * k:3 * k], gt[:, 2 * k:3 * k])
             fr(z[:, 3 * k:], gt[:, 3 * k:])
-            cn = gt[:, k:2 * k] * c
+            hn, cn = y[s, :, :k], y[s, :, k:]
+            xp.multiply(gt[:, k:2 * k], c, out=cn)
             cn += gt[:, :k] * gt[:, 2 * k:3 * k]
-            ac = fa(cn, act_c[t])
-            hn = gt[:, 3 * k:] * ac
-            if m is None:
-                h, c = hn, cn
-            else:
-                h = h + m[t] * (hn - h)
-                c = c + m[t] * (cn - c)
-            y[s, :, :k] = h
-            y[s, :, k:] = c
+            xp.multiply(gt[:, 3 * k:], fa(cn, act_c[s]), out=hn)
+            if m is not None:  # a masked step keeps the previous states
+                mt = m[t]
+                hn -= h
+                hn *= mt
+                hn += h
+                cn -= c
+                cn *= mt
+                cn += c
+            h, c = hn, cn
 
     def vjp(g):
-        g = xp.ascontiguousarray(g.transpose(1, 0, 2))
-        dproj = xp.empty_like(proj)
+        g = xp.ascontiguousarray(g.transpose(1, 0, 2))  # processing order, as y
+        # per-step factors, for all steps at once
+        cprev = xp.concatenate([c0v[None], y[:-1, :, k:]])
+        factors = dfr(gates)  # σ' of the gates; act' for the cell input
+        factors[:, :, 2 * k:3 * k] = dfa(gates[:, :, 2 * k:3 * k])
+        factors[:, :, :k] *= gates[:, :, 2 * k:3 * k]  # g ⊙ σ'(i)
+        factors[:, :, k:2 * k] *= cprev  # c_{t-1} ⊙ σ'(f)
+        factors[:, :, 2 * k:3 * k] *= gates[:, :, :k]  # i ⊙ act'(g)
+        factors[:, :, 3 * k:] *= act_c  # act(c_t) ⊙ σ'(o)
+        through_c = gates[:, :, 3 * k:] * dfa(act_c)  # o ⊙ act'(c_t)
+        factors4 = factors.reshape(steps, n, 4, k)
+        forget = gates[:, :, k:2 * k]
+        dzs = xp.empty((steps, n, 4, k), dt)  # in processing order
         dh = xp.zeros((n, k), dt)
         dc = xp.zeros((n, k), dt)
         ut = xp.ascontiguousarray(u.T)
         with _one_blas_thread():
             for s in range(steps - 1, -1, -1):
-                t = order[s]
                 th = g[s, :, :k] + dh
                 tc = g[s, :, k:] + dc
                 if m is not None:
-                    mt = m[t]
+                    mt = m[order[s]]
                     carry_h, carry_c = th * (1.0 - mt), tc * (1.0 - mt)
                     th *= mt
                     tc *= mt
-                gt = gates[t]
-                i, f, gg, o = gt[:, :k], gt[:, k:2 * k], gt[:, 2 * k:3 * k], gt[:, 3 * k:]
-                ac = act_c[t]
-                tc += th * o * dfa(ac)  # dc̃
-                dz = dproj[t]
-                deriv = dfr(gt)  # σ' of every gate at once, then act' for the cell input
-                deriv[:, 2 * k:3 * k] = dfa(gg)
-                xp.multiply(tc, gg, out=dz[:, :k])
-                xp.multiply(tc, cprev[t], out=dz[:, k:2 * k])
-                xp.multiply(tc, i, out=dz[:, 2 * k:3 * k])
-                xp.multiply(th, ac, out=dz[:, 3 * k:])
-                dz *= deriv
-                dh = dz @ ut
-                dc = tc * f
+                tc += th * through_c[s]  # dc̃
+                dz = dzs[s]
+                xp.multiply(tc[:, None, :], factors4[s, :, :3], out=dz[:, :3])
+                xp.multiply(th, factors4[s, :, 3], out=dz[:, 3])
+                dh = dz.reshape(n, 4 * k) @ ut
+                dc = tc * forget[s]
                 if m is not None:
                     dh += carry_h
                     dc += carry_c
-        flat = dproj.reshape(steps * n, 4 * k)
-        du = hprev.reshape(steps * n, k).T @ flat if _needs(recurrent_kernel) else None
+        flat = dzs.reshape(steps * n, 4 * k)
+        du = None
+        if _needs(recurrent_kernel):
+            hprev = xp.concatenate([h0v[None], y[:-1, :, :k]]).reshape(steps * n, k)
+            du = hprev.T @ flat
+        dproj = dzs.reshape(steps, n, 4 * k)
+        if go_backwards:
+            dproj = xp.ascontiguousarray(dproj[::-1])
         dx, dw, db = _input_grads(x, xt, w, dproj, kernel, bias is not None)
         return dx, dh, dc, dw, du, db
 
@@ -263,7 +273,8 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
 
     Backward: a_h = dh ⊙ (1-z) ⊙ act'(ĥ), a_z = dh ⊙ (h_{t-1} - ĥ) ⊙ σ'(z),
     a_r = a_h ⊙ r_h ⊙ σ'(r); input gradient [a_z, a_r, a_h], recurrent gradient
-    [a_z, a_r, a_h ⊙ r];  dh_{t-1} = dh ⊙ z + [a_z, a_r, a_h ⊙ r]·Uᵀ.
+    [a_z, a_r, a_h ⊙ r];  dh_{t-1} = dh ⊙ z + [a_z, a_r, a_h ⊙ r]·Uᵀ. The factors that do not
+    depend on dh are formed for all steps at once before the loop.
     """
     fa, dfa = _ACT[activation]
     fr, dfr = _ACT[recurrent_activation]
@@ -273,65 +284,71 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
     steps, n, k3 = proj.shape
     k = k3 // 3
     dt = proj.dtype
+    # Buffers in processing order s; y[s] = h after step s (carried through masks).
     y = xp.empty((steps, n, k), dt)
     zr = xp.empty((steps, n, 2 * k), dt)
     hh_all = xp.empty((steps, n, k), dt)
     rh_all = xp.empty((steps, n, k), dt)
-    hprev = xp.empty((steps, n, k), dt)
-    h = xp.asarray(value_of(h0), dt)
+    h0v = xp.asarray(value_of(h0), dt)
+    h = h0v
     with _one_blas_thread():
         for s, t in enumerate(order):
-            hprev[t] = h
             rec = h @ u
             if rb is not None:
                 rec += rb
             p = proj[t]
             rec[:, :2 * k] += p[:, :2 * k]
-            gates = fr(rec[:, :2 * k], zr[t])
-            rh = rh_all[t]
+            gates = fr(rec[:, :2 * k], zr[s])
+            rh = rh_all[s]
             rh[...] = rec[:, 2 * k:]
             pre = gates[:, k:] * rh
             pre += p[:, 2 * k:]
-            hh = fa(pre, hh_all[t])
-            hn = h - hh
+            hh = fa(pre, hh_all[s])
+            hn = y[s]
+            xp.subtract(h, hh, out=hn)
             hn *= gates[:, :k]
             hn += hh
-            h = hn if m is None else h + m[t] * (hn - h)
-            y[s] = h
+            if m is not None:  # a masked step keeps the previous state
+                hn -= h
+                hn *= m[t]
+                hn += h
+            h = hn
 
     def vjp(g):
-        g = xp.ascontiguousarray(g.transpose(1, 0, 2))
-        dproj = xp.empty_like(proj)
-        drec = xp.empty_like(proj)
+        g = xp.ascontiguousarray(g.transpose(1, 0, 2))  # processing order, as y
+        hprev = xp.concatenate([h0v[None], y[:-1]])
+        z, r = zr[:, :, :k], zr[:, :, k:]
+        d_gates = dfr(zr)
+        to_h = (1.0 - z) * dfa(hh_all)  # a_h = dh ⊙ (1-z) ⊙ act'(ĥ)
+        to_z = (hprev - hh_all) * d_gates[:, :, :k]  # a_z = dh ⊙ (h_{t-1} - ĥ) ⊙ σ'(z)
+        to_r = rh_all * d_gates[:, :, k:]  # a_r = a_h ⊙ r_h ⊙ σ'(r)
+        drs = xp.empty((steps, n, 3 * k), dt)  # [a_z, a_r, a_h ⊙ r], processing order
+        ahs = xp.empty((steps, n, k), dt)  # a_h
         dh = xp.zeros((n, k), dt)
         ut = xp.ascontiguousarray(u.T)
         with _one_blas_thread():
             for s in range(steps - 1, -1, -1):
-                t = order[s]
-                total = g[s] + dh
-                if m is None:
-                    dnew, carry = total, None
-                else:
-                    dnew, carry = total * m[t], total * (1.0 - m[t])
-                z, r = zr[t, :, :k], zr[t, :, k:]
-                hh = hh_all[t]
-                dp = dproj[t]
-                dr = drec[t]
-                ah = dp[:, 2 * k:]
-                xp.multiply(dnew * (1.0 - z), dfa(hh), out=ah)
-                xp.subtract(hprev[t], hh, out=dp[:, :k])
-                dp[:, :k] *= dnew
-                xp.multiply(ah, rh_all[t], out=dp[:, k:2 * k])
-                dp[:, :2 * k] *= dfr(zr[t])  # σ' of both gates at once
-                dr[:, :2 * k] = dp[:, :2 * k]
-                xp.multiply(ah, r, out=dr[:, 2 * k:])
+                dnew = g[s] + dh
+                if m is not None:
+                    mt = m[order[s]]
+                    carry = dnew * (1.0 - mt)
+                    dnew *= mt
+                dr = drs[s]
+                ah = ahs[s]
+                xp.multiply(dnew, to_z[s], out=dr[:, :k])
+                xp.multiply(dnew, to_h[s], out=ah)
+                xp.multiply(ah, to_r[s], out=dr[:, k:2 * k])
+                xp.multiply(ah, r[s], out=dr[:, 2 * k:])
                 dh = dr @ ut
-                dh += dnew * z
-                if carry is not None:
+                dh += dnew * z[s]
+                if m is not None:
                     dh += carry
-        flat = drec.reshape(steps * n, 3 * k)
+        flat = drs.reshape(steps * n, 3 * k)
         du = hprev.reshape(steps * n, k).T @ flat if _needs(recurrent_kernel) else None
         drb = flat.sum(axis=0) if recurrent_bias is not None else None
+        dproj = xp.concatenate([drs[:, :, :2 * k], ahs], axis=2)
+        if go_backwards:
+            dproj = xp.ascontiguousarray(dproj[::-1])
         dx, dw, db = _input_grads(x, xt, w, dproj, kernel, input_bias is not None)
         return dx, dh, dw, du, db, drb
 
