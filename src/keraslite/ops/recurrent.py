@@ -175,8 +175,6 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
     Backward (fused): with dh, dc the gradients reaching step t,
     dc̃ = dc + dh ⊙ o ⊙ act'(c_t),  dz = [dc̃ ⊙ g ⊙ σ'(i), dc̃ ⊙ c_{t-1} ⊙ σ'(f),
     dc̃ ⊙ i ⊙ act'(g), dh ⊙ act(c_t) ⊙ σ'(o)],  dh_{t-1} = dz·Uᵀ,  dc_{t-1} = dc̃ ⊙ f.
-    The factors that do not depend on dh and dc are formed for all steps at once before the
-    loop, which then makes a handful of NumPy calls per step.
     """
     fa, dfa = _ACT[activation]
     fr, dfr = _ACT[recurrent_activation]
@@ -216,18 +214,7 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
 
     def vjp(g):
         g = xp.ascontiguousarray(g.transpose(1, 0, 2))  # processing order, as y
-        # per-step factors, for all steps at once
-        cprev = xp.concatenate([c0v[None], y[:-1, :, k:]])
-        factors = dfr(gates)  # σ' of the gates; act' for the cell input
-        factors[:, :, 2 * k:3 * k] = dfa(gates[:, :, 2 * k:3 * k])
-        factors[:, :, :k] *= gates[:, :, 2 * k:3 * k]  # g ⊙ σ'(i)
-        factors[:, :, k:2 * k] *= cprev  # c_{t-1} ⊙ σ'(f)
-        factors[:, :, 2 * k:3 * k] *= gates[:, :, :k]  # i ⊙ act'(g)
-        factors[:, :, 3 * k:] *= act_c  # act(c_t) ⊙ σ'(o)
-        through_c = gates[:, :, 3 * k:] * dfa(act_c)  # o ⊙ act'(c_t)
-        factors4 = factors.reshape(steps, n, 4, k)
-        forget = gates[:, :, k:2 * k]
-        dzs = xp.empty((steps, n, 4, k), dt)  # in processing order
+        dzs = xp.empty((steps, n, 4 * k), dt)  # in processing order
         dh = xp.zeros((n, k), dt)
         dc = xp.zeros((n, k), dt)
         ut = xp.ascontiguousarray(u.T)
@@ -240,12 +227,20 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
                     carry_h, carry_c = th * (1.0 - mt), tc * (1.0 - mt)
                     th *= mt
                     tc *= mt
-                tc += th * through_c[s]  # dc̃
+                gt = gates[s]
+                i, f, gg, o = gt[:, :k], gt[:, k:2 * k], gt[:, 2 * k:3 * k], gt[:, 3 * k:]
+                ac = act_c[s]
+                tc += th * o * dfa(ac)  # dc̃
                 dz = dzs[s]
-                xp.multiply(tc[:, None, :], factors4[s, :, :3], out=dz[:, :3])
-                xp.multiply(th, factors4[s, :, 3], out=dz[:, 3])
-                dh = dz.reshape(n, 4 * k) @ ut
-                dc = tc * forget[s]
+                deriv = dfr(gt)  # σ' of every gate at once, then act' for the cell input
+                deriv[:, 2 * k:3 * k] = dfa(gg)
+                xp.multiply(tc, gg, out=dz[:, :k])
+                xp.multiply(tc, y[s - 1, :, k:] if s else c0v, out=dz[:, k:2 * k])
+                xp.multiply(tc, i, out=dz[:, 2 * k:3 * k])
+                xp.multiply(th, ac, out=dz[:, 3 * k:])
+                dz *= deriv
+                dh = dz @ ut
+                dc = tc * f
                 if m is not None:
                     dh += carry_h
                     dc += carry_c
@@ -254,7 +249,7 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
         if _needs(recurrent_kernel):
             hprev = xp.concatenate([h0v[None], y[:-1, :, :k]]).reshape(steps * n, k)
             du = hprev.T @ flat
-        dproj = dzs.reshape(steps, n, 4 * k)
+        dproj = dzs
         if go_backwards:
             dproj = xp.ascontiguousarray(dproj[::-1])
         dx, dw, db = _input_grads(x, xt, w, dproj, kernel, bias is not None)
@@ -273,8 +268,7 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
 
     Backward: a_h = dh ⊙ (1-z) ⊙ act'(ĥ), a_z = dh ⊙ (h_{t-1} - ĥ) ⊙ σ'(z),
     a_r = a_h ⊙ r_h ⊙ σ'(r); input gradient [a_z, a_r, a_h], recurrent gradient
-    [a_z, a_r, a_h ⊙ r];  dh_{t-1} = dh ⊙ z + [a_z, a_r, a_h ⊙ r]·Uᵀ. The factors that do not
-    depend on dh are formed for all steps at once before the loop.
+    [a_z, a_r, a_h ⊙ r];  dh_{t-1} = dh ⊙ z + [a_z, a_r, a_h ⊙ r]·Uᵀ.
     """
     fa, dfa = _ACT[activation]
     fr, dfr = _ACT[recurrent_activation]
@@ -316,12 +310,6 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
 
     def vjp(g):
         g = xp.ascontiguousarray(g.transpose(1, 0, 2))  # processing order, as y
-        hprev = xp.concatenate([h0v[None], y[:-1]])
-        z, r = zr[:, :, :k], zr[:, :, k:]
-        d_gates = dfr(zr)
-        to_h = (1.0 - z) * dfa(hh_all)  # a_h = dh ⊙ (1-z) ⊙ act'(ĥ)
-        to_z = (hprev - hh_all) * d_gates[:, :, :k]  # a_z = dh ⊙ (h_{t-1} - ĥ) ⊙ σ'(z)
-        to_r = rh_all * d_gates[:, :, k:]  # a_r = a_h ⊙ r_h ⊙ σ'(r)
         drs = xp.empty((steps, n, 3 * k), dt)  # [a_z, a_r, a_h ⊙ r], processing order
         ahs = xp.empty((steps, n, k), dt)  # a_h
         dh = xp.zeros((n, k), dt)
@@ -333,16 +321,21 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
                     mt = m[order[s]]
                     carry = dnew * (1.0 - mt)
                     dnew *= mt
+                z, r = zr[s, :, :k], zr[s, :, k:]
+                hh = hh_all[s]
                 dr = drs[s]
                 ah = ahs[s]
-                xp.multiply(dnew, to_z[s], out=dr[:, :k])
-                xp.multiply(dnew, to_h[s], out=ah)
-                xp.multiply(ah, to_r[s], out=dr[:, k:2 * k])
-                xp.multiply(ah, r[s], out=dr[:, 2 * k:])
+                xp.multiply(dnew * (1.0 - z), dfa(hh), out=ah)
+                xp.subtract(y[s - 1] if s else h0v, hh, out=dr[:, :k])
+                dr[:, :k] *= dnew
+                xp.multiply(ah, rh_all[s], out=dr[:, k:2 * k])
+                dr[:, :2 * k] *= dfr(zr[s])  # σ' of both gates at once
+                xp.multiply(ah, r, out=dr[:, 2 * k:])
                 dh = dr @ ut
-                dh += dnew * z[s]
+                dh += dnew * z
                 if m is not None:
                     dh += carry
+        hprev = xp.concatenate([h0v[None], y[:-1]])
         flat = drs.reshape(steps * n, 3 * k)
         du = hprev.reshape(steps * n, k).T @ flat if _needs(recurrent_kernel) else None
         drb = flat.sum(axis=0) if recurrent_bias is not None else None
