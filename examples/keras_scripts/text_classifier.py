@@ -10,9 +10,8 @@ Embedding(mask_zero=True) -> LSTM -> Dense(sigmoid). The padding is masked: the 
 it, so a short review scores the same however much padding follows it.
 """
 
-import numpy as np
-
 import keras
+import numpy as np
 from keras import layers
 
 POSITIVE = ["great", "wonderful", "loved", "excellent", "fun", "brilliant", "moving", "best"]
