@@ -306,9 +306,7 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
         if is_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs)
         inputs = args[0]
-        previous_mask = kwargs.get("mask")
-        if previous_mask is None:
-            previous_mask = input_mask(inputs)
+        previous_mask = input_mask(inputs) if kwargs.get("mask") is None else kwargs["mask"]
         if self.autocast:
             inputs = map_structure(self._to_input_tensor, inputs)
         else:
@@ -346,9 +344,7 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
         return outputs
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
-        """The mask of the outputs (see :mod:`keraslite.layers.masks`): by default the input's
-        mask, passed on when ``supports_masking`` is set.
-        """
+        """The outputs' mask: the input's, by default (see :mod:`keraslite.layers.masks`)."""
         return mask
 
     # Layers that consume integer ids (embeddings) set this to keep int inputs as they are.
