@@ -184,30 +184,3 @@ def test_stateful_matches_keras_eager_calls():
     np.testing.assert_allclose(model(g["x"]).value, g["call_2"], **tol)
     with pytest.raises(ValueError, match="stateful"):
         model(g["x"][:2])
-
-
-@pytest.mark.parametrize("mask", [None, MASK], ids=["nomask", "mask"])
-def test_bidirectional_lstm_op(mask):
-    def fn(x, h, c, hb, cb, w, u, b, wb, ub, bb):
-        return recurrent.lstm_bidirectional(x, [h, c, hb, cb], (w, u, b), (wb, ub, bb), mask)
-
-    args = [_rand(N, T, D)] + [_rand(N, H) for _ in range(4)] + [
-        _rand(D, 4 * H), _rand(H, 4 * H), _rand(4 * H)] * 2
-    check_gradients(fn, args, full=False)
-
-
-@pytest.mark.parametrize("options", [{"return_sequences": True}, {"return_state": True}])
-@pytest.mark.parametrize("masked", [False, True], ids=["nomask", "mask"])
-def test_fused_bidirectional_matches_two_layers(float64, masked, options):
-    layer = layers.Bidirectional(layers.LSTM(H, **options))
-    layer.build((N, T, D))
-    for v in layer.trainable_variables:
-        v.assign(_rand(*v.shape))
-    x = _rand(N, T, D)
-    mask = MASK if masked else None
-    seed = R.normal(size=N * T * H * 2)
-    fused_out, fused_grads = _grads(layer, x, mask, seed)
-    layer._fused_lstm = lambda *a: None
-    out, grads = _grads(layer, x, mask, seed)
-    for a, b in zip(fused_out + fused_grads, out + grads):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)

@@ -164,6 +164,100 @@ def simple_rnn_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, bia
     return node(_batch_major(y), (x, h0, kernel, recurrent_kernel, bias), vjp)
 
 
+def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, bias: Any = None,
+                  mask: Any = None, activation: str = "tanh",
+                  recurrent_activation: str = "sigmoid", go_backwards: bool = False) -> Any:
+    """The LSTM over all steps (Keras' gate order i, f, c, o); returns Y = [h_t, c_t] per step.
+
+    z = x_t·W + b + h_{t-1}·U,  i = σ(z_i), f = σ(z_f), g = act(z_c), o = σ(z_o),
+    c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ act(c_t)  (σ: the recurrent activation).
+
+    Backward (fused): with dh, dc the gradients reaching step t,
+    dc̃ = dc + dh ⊙ o ⊙ act'(c_t),  dz = [dc̃ ⊙ g ⊙ σ'(i), dc̃ ⊙ c_{t-1} ⊙ σ'(f),
+    dc̃ ⊙ i ⊙ act'(g), dh ⊙ act(c_t) ⊙ σ'(o)],  dh_{t-1} = dz·Uᵀ,  dc_{t-1} = dc̃ ⊙ f.
+    """
+    fa, dfa = _ACT[activation]
+    fr, dfr = _ACT[recurrent_activation]
+    xt, w, proj, order, m = _prepare(x, kernel, bias, mask, go_backwards)
+    u = value_of(recurrent_kernel)
+    steps, n, k4 = proj.shape
+    k = k4 // 4
+    dt = proj.dtype
+    # Buffers in processing order s: y[s] = [h, c] after step s (carried through masks).
+    y = xp.empty((steps, n, 2 * k), dt)
+    gates = xp.empty((steps, n, 4 * k), dt)  # i, f, g, o after their activations
+    act_c = xp.empty((steps, n, k), dt)  # act(c_new) of each step
+    h0v = xp.asarray(value_of(h0), dt)
+    c0v = xp.asarray(value_of(c0), dt)
+    h, c = h0v, c0v
+    with _one_blas_thread():
+        for s, t in enumerate(order):
+            z = h @ u
+            z += proj[t]
+            gt = gates[s]
+            fr(z[:, :2 * k], gt[:, :2 * k])
+            fa(z[:, 2 * k:3 * k], gt[:, 2 * k:3 * k])
+            fr(z[:, 3 * k:], gt[:, 3 * k:])
+            hn, cn = y[s, :, :k], y[s, :, k:]
+            xp.multiply(gt[:, k:2 * k], c, out=cn)
+            cn += gt[:, :k] * gt[:, 2 * k:3 * k]
+            xp.multiply(gt[:, 3 * k:], fa(cn, act_c[s]), out=hn)
+            if m is not None:  # a masked step keeps the previous states
+                mt = m[t]
+                hn -= h
+                hn *= mt
+                hn += h
+                cn -= c
+                cn *= mt
+                cn += c
+            h, c = hn, cn
+
+    def vjp(g):
+        g = xp.ascontiguousarray(g.transpose(1, 0, 2))  # processing order, as y
+        dzs = xp.empty((steps, n, 4 * k), dt)  # in processing order
+        dh = xp.zeros((n, k), dt)
+        dc = xp.zeros((n, k), dt)
+        ut = xp.ascontiguousarray(u.T)
+        with _one_blas_thread():
+            for s in range(steps - 1, -1, -1):
+                th = g[s, :, :k] + dh
+                tc = g[s, :, k:] + dc
+                if m is not None:
+                    mt = m[order[s]]
+                    carry_h, carry_c = th * (1.0 - mt), tc * (1.0 - mt)
+                    th *= mt
+                    tc *= mt
+                gt = gates[s]
+                i, f, gg, o = gt[:, :k], gt[:, k:2 * k], gt[:, 2 * k:3 * k], gt[:, 3 * k:]
+                ac = act_c[s]
+                tc += th * o * dfa(ac)  # dc̃
+                dz = dzs[s]
+                deriv = dfr(gt)  # σ' of every gate at once, then act' for the cell input
+                deriv[:, 2 * k:3 * k] = dfa(gg)
+                xp.multiply(tc, gg, out=dz[:, :k])
+                xp.multiply(tc, y[s - 1, :, k:] if s else c0v, out=dz[:, k:2 * k])
+                xp.multiply(tc, i, out=dz[:, 2 * k:3 * k])
+                xp.multiply(th, ac, out=dz[:, 3 * k:])
+                dz *= deriv
+                dh = dz @ ut
+                dc = tc * f
+                if m is not None:
+                    dh += carry_h
+                    dc += carry_c
+        flat = dzs.reshape(steps * n, 4 * k)
+        du = None
+        if _needs(recurrent_kernel):
+            hprev = xp.concatenate([h0v[None], y[:-1, :, :k]]).reshape(steps * n, k)
+            du = hprev.T @ flat
+        dproj = dzs
+        if go_backwards:
+            dproj = xp.ascontiguousarray(dproj[::-1])
+        dx, dw, db = _input_grads(x, xt, w, dproj, kernel, bias is not None)
+        return dx, dh, dc, dw, du, db
+
+    return node(_batch_major(y), (x, h0, c0, kernel, recurrent_kernel, bias), vjp)
+
+
 def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias: Any = None,
                  recurrent_bias: Any = None, mask: Any = None, activation: str = "tanh",
                  recurrent_activation: str = "sigmoid", go_backwards: bool = False) -> Any:
@@ -253,10 +347,3 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
 
     return node(_batch_major(y), (x, h0, kernel, recurrent_kernel, input_bias, recurrent_bias),
                 vjp)
-
-
-# The LSTM (one direction, or both of a Bidirectional layer at once) lives in its own module.
-from keraslite.ops.recurrent_lstm import lstm_bidirectional, lstm_sequence  # noqa: E402
-
-__all__ = ["gru_sequence", "lstm_bidirectional", "lstm_sequence", "simple_rnn_sequence",
-           "supported"]

@@ -117,17 +117,13 @@ class Bidirectional(Layer):
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        fused = self._fused_lstm(sequences, initial_state, mask, bool(training))
-        if fused is not None:
-            y, y_rev, states = fused
-        else:
-            kwargs = {"training": training, "mask": mask}
-            y = self.forward_layer(sequences, initial_state=forward_state, **kwargs)
-            y_rev = self.backward_layer(sequences, initial_state=backward_state, **kwargs)
-            states = ()
-            if self.return_state:
-                states = tuple(y[1:]) + tuple(y_rev[1:])
-                y, y_rev = y[0], y_rev[0]
+        kwargs = {"training": training, "mask": mask}
+        y = self.forward_layer(sequences, initial_state=forward_state, **kwargs)
+        y_rev = self.backward_layer(sequences, initial_state=backward_state, **kwargs)
+        states = ()
+        if self.return_state:
+            states = tuple(y[1:]) + tuple(y_rev[1:])
+            y, y_rev = y[0], y_rev[0]
         if self.return_sequences:
             y_rev = ops.flip(y_rev, axis=1)
         if self.merge_mode == "concat":
@@ -143,46 +139,6 @@ class Bidirectional(Layer):
         if self.return_state:
             return output + states if self.merge_mode is None else (output,) + states
         return output
-
-    def _fused_lstm(self, sequences: Any, initial_state: Any, mask: Any, training: bool) -> Any:
-        """Both directions of two matching LSTMs as one op stepping them together, or None.
-
-        Returns ``(y, y_rev, states)`` as the two layers' calls would give them.
-        """
-        from keraslite import activations
-        from keraslite.layers.rnn.layers import LSTM
-        from keraslite.ops import recurrent
-
-        f, b = self.forward_layer, self.backward_layer
-        if type(f) is not LSTM or type(b) is not LSTM or f.go_backwards or \
-                not b.go_backwards or self.stateful or not (f.built and b.built):
-            return None
-        fc, bc = f.cell, b.cell
-        acts = [(activations.serialize(c.activation),
-                 activations.serialize(c.recurrent_activation)) for c in (fc, bc)]
-        if fc.units != bc.units or fc.use_bias != bc.use_bias or acts[0] != acts[1] or \
-                not (f._fusable(training) and b._fusable(training)) or \
-                (training and (fc.dropout or bc.dropout)):
-            return None
-        n, k = sequences.shape[0], fc.units
-        states = list(initial_state) if initial_state is not None else \
-            [ops.zeros((n, k), fc.dtype) for _ in range(4)]
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
-        if mask is not None:
-            mask = ops.convert_to_numpy(mask).astype(bool)
-        out = recurrent.lstm_bidirectional(
-            sequences, states, (fc.kernel, fc.recurrent_kernel, fc.bias),
-            (bc.kernel, bc.recurrent_kernel, bc.bias), mask, *acts[0])
-        seq_f, seq_b = out[:, :, :k], out[:, :, 2 * k:3 * k]
-        last = out[:, -1]
-        if mask is not None and self.return_sequences:  # zero_output_for_mask
-            seq_f = ops.multiply(seq_f, mask[:, :, None])
-            seq_b = ops.multiply(seq_b, mask[:, ::-1, None])
-        states = (last[:, :k], last[:, k:2 * k], last[:, 2 * k:3 * k], last[:, 3 * k:])
-        if self.return_sequences:
-            return seq_f, seq_b, states if self.return_state else ()
-        return seq_f[:, -1], seq_b[:, -1], states if self.return_state else ()
 
     def reset_states(self, states: Any = None) -> None:
         self.forward_layer.reset_states()
