@@ -33,6 +33,9 @@ ROOT = DOCS.parent
 SCRIPTS: list[tuple[str, tuple[str, ...]]] = [
     ("tutorials/code/neuron.py", ("neuron_boundary.png",)),
     ("tutorials/code/backpropagation.py", ()),
+    ("tutorials/code/batches.py", ("batch_sizes.png",)),
+    ("tutorials/code/vanishing.py", ("gradient_norms.png", "vanishing_loss.png")),
+    ("tutorials/code/titanic.py", ("titanic_accuracy.png",)),
 ]
 
 _MARKER = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]\s*$")

@@ -1,0 +1,88 @@
+"""The documentation site: every page's code runs, its figures come from that code, and the
+site builds with ``mkdocs build --strict``.
+"""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+_spec = importlib.util.spec_from_file_location("docs_generate", DOCS / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+INCLUDE = re.compile(r'--8<-- "([^"]+?)(?::([\w-]+))?"')
+FIGURE = re.compile(r"\]\((?:\.\./)*([\w/.-]*figures/[\w.-]+\.png)\)")
+
+
+def pages():
+    return sorted(DOCS.rglob("*.md"))
+
+
+def sections(path):
+    return re.findall(r"--8<-- \[start:([\w-]+)\]", path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("script,figures", generate.SCRIPTS, ids=lambda v: str(v))
+def test_page_code_runs_as_it_stands(script, figures, tmp_path):
+    """`python script.py` succeeds and writes the figures its page shows."""
+    done = subprocess.run([sys.executable, str(DOCS / script)], cwd=tmp_path,
+                          env=generate.environment(), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    for name in figures:
+        assert (tmp_path / name).stat().st_size > 1000, f"{script} did not draw {name}"
+
+
+def test_every_included_section_exists():
+    for page in pages():
+        for target, section in INCLUDE.findall(page.read_text(encoding="utf-8")):
+            path = ROOT / target
+            assert path.is_file(), f"{page.name} includes the missing file {target}"
+            if section:
+                assert section in sections(path), \
+                    f"{page.name} includes section '{section}' that {target} lacks"
+
+
+def test_outputs_were_generated_from_the_current_scripts():
+    """Every section of a script has its printed output (python docs/generate.py)."""
+    for script, _ in generate.SCRIPTS:
+        code = DOCS / script
+        output = code.parent.parent / "output" / (code.stem + ".txt")
+        assert output.is_file(), f"run: python docs/generate.py {code.stem}"
+        assert sections(output) == sections(code), \
+            f"{output.name} is stale: run python docs/generate.py {code.stem}"
+
+
+def test_every_figure_on_a_page_is_drawn_by_its_code():
+    drawn = {(DOCS / s).parent.parent / "figures" / f for s, figs in generate.SCRIPTS
+             for f in figs}
+    for page in pages():
+        for ref in FIGURE.findall(page.read_text(encoding="utf-8")):
+            path = (page.parent / ref).resolve()
+            assert path in drawn, f"{page.name} shows {ref}, which no script in " \
+                                  "docs/generate.py SCRIPTS draws"
+            assert path.is_file(), f"{ref} is missing: run python docs/generate.py"
+    for path in drawn:
+        assert path.is_file(), f"{path.name} is not committed: run python docs/generate.py"
+
+
+def test_mkdocs_build_strict(tmp_path):
+    """The site builds with broken links, missing references and warnings as errors."""
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("mkdocstrings")
+    mkdocs = shutil.which("mkdocs")
+    command = [mkdocs] if mkdocs else [sys.executable, "-m", "mkdocs"]
+    done = subprocess.run([*command, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**generate.environment(), "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert (tmp_path / "site" / "reference" / "layers" / "index.html").is_file()
