@@ -3,8 +3,9 @@
     python docs/generate.py              # every script
     python docs/generate.py neuron       # only the scripts whose path contains "neuron"
 
-Each script listed in SCRIPTS runs in a fresh process, in its page folder's ``figures/``
-directory, so the PNG files it saves land where the page shows them. The pages include the
+Each script listed in SCRIPTS runs in a fresh process, in a scratch folder, as a user would
+run it; the PNG files it saves there are copied to its page folder's ``figures/``, where the
+page shows them. The pages include the
 scripts piece by piece through the snippet sections marked ``# --8<-- [start:name]`` and
 ``# --8<-- [end:name]``; this command runs those pieces in order in one namespace (which is
 running the file from top to bottom) and writes what each piece prints to
@@ -21,8 +22,10 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +39,7 @@ SCRIPTS: list[tuple[str, tuple[str, ...]]] = [
     ("tutorials/code/batches.py", ("batch_sizes.png",)),
     ("tutorials/code/vanishing.py", ("gradient_norms.png", "vanishing_loss.png")),
     ("tutorials/code/titanic.py", ("titanic_accuracy.png",)),
+    ("howto/code/saving.py", ()),
 ]
 
 _MARKER = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]\s*$")
@@ -85,19 +89,23 @@ def run_in_sections(script: Path) -> str:
 
 
 def generate(script: str, figures: tuple[str, ...]) -> None:
-    """Run one script in a fresh process; write its figures and its sectioned output."""
+    """Run one script in a fresh process, in a scratch folder; keep its figures and output."""
     page_dir = (DOCS / script).parent.parent
-    (page_dir / "figures").mkdir(exist_ok=True)
     (page_dir / "output").mkdir(exist_ok=True)
     output = page_dir / "output" / (Path(script).stem + ".txt")
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--sections", str(DOCS / script),
-         str(output)], cwd=page_dir / "figures", env=environment(), timeout=900)
-    if done.returncode != 0:
-        raise SystemExit(f"{script} failed (exit {done.returncode})")
-    missing = [f for f in figures if not (page_dir / "figures" / f).exists()]
-    if missing:
-        raise SystemExit(f"{script} did not write {missing}")
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--sections", str(DOCS / script),
+             str(output)], cwd=scratch, env=environment(), timeout=900)
+        if done.returncode != 0:
+            raise SystemExit(f"{script} failed (exit {done.returncode})")
+        missing = [f for f in figures if not (Path(scratch) / f).exists()]
+        if missing:
+            raise SystemExit(f"{script} did not write {missing}")
+        if figures:
+            (page_dir / "figures").mkdir(exist_ok=True)
+        for name in figures:
+            shutil.copyfile(Path(scratch) / name, page_dir / "figures" / name)
 
 
 def main(argv: list[str]) -> None:
