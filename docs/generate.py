@@ -8,8 +8,9 @@ run it; the PNG files it saves there are copied to its page folder's ``figures/`
 page shows them. The pages include the
 scripts piece by piece through the snippet sections marked ``# --8<-- [start:name]`` and
 ``# --8<-- [end:name]``; this command runs those pieces in order in one namespace (which is
-running the file from top to bottom) and writes what each piece prints to
-``output/<script>.txt``, in sections of the same names, which the pages include after the code.
+running the file from top to bottom) and writes what each piece prints, and the warnings it
+gives, to ``output/<script>.txt``, in sections of the same names, which the pages include
+after the code.
 
 The committed figures and outputs are the ones this command wrote: rerun it after changing a
 script. tests/test_docs.py runs every script as it stands (``python script.py``) into a
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -40,6 +42,7 @@ SCRIPTS: list[tuple[str, tuple[str, ...]]] = [
     ("tutorials/code/vanishing.py", ("gradient_norms.png", "vanishing_loss.png")),
     ("tutorials/code/titanic.py", ("titanic_accuracy.png",)),
     ("howto/code/saving.py", ()),
+    ("howto/code/diagnostics.py", ()),
 ]
 
 _MARKER = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]\s*$")
@@ -76,8 +79,11 @@ def run_in_sections(script: Path) -> str:
     text = []
     for name, code in pieces(script.read_text(encoding="utf-8")):
         buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
+        with contextlib.redirect_stdout(buffer), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             exec(compile(code, str(script), "exec"), namespace)  # noqa: S102 (our own file)
+        for warning in caught:  # shown where a terminal would show them, after the output
+            buffer.write(f"{warning.category.__name__}: {warning.message}\n")
         printed = buffer.getvalue()
         if name is None:
             sys.stdout.write(printed)

@@ -86,3 +86,40 @@ def test_mkdocs_build_strict(tmp_path):
                           env={**generate.environment(), "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 0, done.stderr[-4000:]
     assert (tmp_path / "site" / "reference" / "layers" / "index.html").is_file()
+
+
+def test_diagnostics_examples_cover_the_catalog_and_print_the_current_messages(tmp_path):
+    """docs/diagnostics.md shows one example per catalogued diagnostic, with its message as
+    the code gives it now (numbers aside)."""
+    from keraslite.diagnostics import CATALOG
+
+    script = DOCS / "howto" / "code" / "diagnostics.py"
+    committed = DOCS / "howto" / "output" / "diagnostics.txt"
+    missing = set(CATALOG) - set(sections(script))
+    assert not missing, f"add examples of {sorted(missing)} to {script}"
+    fresh = tmp_path / "diagnostics.txt"
+    done = subprocess.run([sys.executable, str(DOCS / "generate.py"), "--sections", str(script),
+                           str(fresh)], cwd=tmp_path, env=generate.environment(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+    def masked(path):
+        return re.sub(r"\d+(\.\d+)?(e[-+]\d+)?", "#", path.read_text(encoding="utf-8"))
+
+    assert masked(fresh) == masked(committed), \
+        "the diagnostics' messages changed: run python docs/generate.py diagnostics"
+    for code in CATALOG:
+        assert f"[keraslite:{code}]" in fresh.read_text(encoding="utf-8"), code
+
+
+def test_api_coverage_report_follows_the_code():
+    done = subprocess.run([sys.executable, str(DOCS / "howto" / "code" / "api_coverage.py")],
+                          env=generate.environment(), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = done.stdout
+    assert "| `keras.layers` |" in report and "| `keras.models` | 6 | 6 | 0 |" in report
+    assert "`keras.applications`" in report  # not provided at all
+    if '"keras.layers: the ' in report:
+        layers_missing = report.split('"keras.layers: the ', 1)[1].split("\n\n", 2)[1]
+        assert "`Dense`" not in layers_missing
