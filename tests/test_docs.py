@@ -123,3 +123,27 @@ def test_api_coverage_report_follows_the_code():
     if '"keras.layers: the ' in report:
         layers_missing = report.split('"keras.layers: the ', 1)[1].split("\n\n", 2)[1]
         assert "`Dense`" not in layers_missing
+
+
+def inline_python_blocks():
+    """``(page, first line, code)`` of every python block written on a page (not included)."""
+    blocks = []
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r"^( *)```python\n(.*?)^\1```", text, re.S | re.M):
+            code = "\n".join(line[len(match.group(1)):]
+                             for line in match.group(2).splitlines())
+            if "--8<--" not in code:
+                blocks.append((page.relative_to(DOCS).as_posix(),
+                               text[:match.start()].count("\n") + 1, code))
+    return blocks
+
+
+@pytest.mark.parametrize("page,line,code", inline_python_blocks(),
+                         ids=lambda v: v if isinstance(v, str) and v.endswith(".md") else None)
+def test_python_written_on_a_page_runs(page, line, code, tmp_path):
+    """Code written on a page rather than included from a file also runs as it stands."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path,
+                          env=generate.environment(), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, f"{page}:{line}\n{done.stderr}"
