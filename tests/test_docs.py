@@ -30,7 +30,8 @@ def sections(path):
     return re.findall(r"--8<-- \[start:([\w-]+)\]", path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("script,figures", generate.SCRIPTS, ids=lambda v: str(v))
+@pytest.mark.parametrize("script,figures", [
+    pytest.param(script, figures, id=script) for script, figures in generate.SCRIPTS])
 def test_page_code_runs_as_it_stands(script, figures, tmp_path):
     """`python script.py` succeeds and writes the figures its page shows."""
     done = subprocess.run([sys.executable, str(DOCS / script)], cwd=tmp_path,
@@ -139,8 +140,8 @@ def inline_python_blocks():
     return blocks
 
 
-@pytest.mark.parametrize("page,line,code", inline_python_blocks(),
-                         ids=lambda v: v if isinstance(v, str) and v.endswith(".md") else None)
+@pytest.mark.parametrize("page,line,code", [
+    pytest.param(*block, id=f"{block[0]}:{block[1]}") for block in inline_python_blocks()])
 def test_python_written_on_a_page_runs(page, line, code, tmp_path):
     """Code written on a page rather than included from a file also runs as it stands."""
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path,
