@@ -36,7 +36,7 @@ ROOT = DOCS.parent
 
 # (script, the figures it writes), in the order of the site's navigation.
 SCRIPTS: list[tuple[str, tuple[str, ...]]] = [
-    ("tutorials/code/neuron.py", ("neuron_boundary.png",)),
+    ("tutorials/code/neuron.py", ("sigmoid.png", "neuron_boundary.png")),
     ("tutorials/code/backpropagation.py", ()),
     ("tutorials/code/batches.py", ("batch_sizes.png",)),
     ("tutorials/code/vanishing.py", ("gradient_norms.png", "vanishing_loss.png")),

@@ -1,11 +1,25 @@
 """Tutorial 1: a neuron is logistic regression.
 
 One Dense(1, activation="sigmoid") unit and scikit-learn's LogisticRegression, trained on the
-same data, find the same weights and the same decision boundary. Writes neuron_boundary.png.
+same data, find the same weights and the same decision boundary. Writes sigmoid.png and
+neuron_boundary.png.
 """
-# --8<-- [start:data]
+# --8<-- [start:sigmoid]
+import matplotlib.pyplot as plt
 import numpy as np
 
+t = np.linspace(-6, 6, 200)
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for a, b in [(1, 0), (3, 0), (1, 2), (-1, 0)]:
+    ax.plot(t, 1 / (1 + np.exp(-(a * t + b))), label=f"a={a}, b={b}")
+ax.axhline(0.5, color="gray", lw=0.5)
+ax.set_xlabel("x")
+ax.set_ylabel("σ(ax + b)")
+ax.legend()
+fig.savefig("sigmoid.png", dpi=100, bbox_inches="tight")
+# --8<-- [end:sigmoid]
+
+# --8<-- [start:data]
 rng = np.random.default_rng(0)
 n = 200  # points per class
 x = np.concatenate([
@@ -50,8 +64,6 @@ print("same class for every point:", np.array_equal(p_sklearn > 0.5, p_keras > 0
 # --8<-- [end:compare]
 
 # --8<-- [start:plot]
-import matplotlib.pyplot as plt
-
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.scatter(*x[y == 0].T, s=12, alpha=0.6, label="class 0")
 ax.scatter(*x[y == 1].T, s=12, alpha=0.6, label="class 1")
