@@ -41,6 +41,21 @@ def test_page_code_runs_as_it_stands(script, figures, tmp_path):
     assert "Traceback" not in done.stderr
     for name in figures:
         assert (tmp_path / name).stat().st_size > 1000, f"{script} did not draw {name}"
+        assert_same_picture(tmp_path / name, (DOCS / script).parent.parent / "figures" / name)
+
+
+def assert_same_picture(drawn, committed, tolerance=0.03):
+    """The committed figure is the one the code draws: same size, and at most a few percent
+    of its pixels differ (rounding on another machine can move a line by a pixel; a changed
+    plot moves many more).
+    """
+    image = pytest.importorskip("matplotlib.image")
+    new, old = image.imread(drawn), image.imread(committed)
+    assert new.shape == old.shape, f"{committed.name} is stale: run python docs/generate.py"
+    differing = float((abs(new - old).max(axis=-1) > 0.05).mean())
+    assert differing < tolerance, \
+        f"{committed.name} differs from what its code draws ({differing:.1%} of the pixels): " \
+        "run python docs/generate.py"
 
 
 def test_every_included_section_exists():
