@@ -12,6 +12,8 @@ ROWS = [
     ("titanic: standardized, adam, 100 epochs, s", "titanic_adam", "fit_s", "{:.3f}"),
     ("mlp-large: train step, batch 128, adam, ms", "mlp", "step_ms", "{:.2f}"),
     ("mlp-large: predict 60,000 rows, batch 1024, s", "mlp", "predict_s", "{:.3f}"),
+    ("augment: flip+rotate+zoom+contrast+resize 64²×3, batch 64, ms/step", "augment",
+     "aug_step_ms", "{:.1f}"),
     ("`import`, whole process, s", "import", "wall_s", "{:.3f}"),
     ("mlp-large process peak RSS, MiB (info)", "mlp", "rss_peak_mb", "{:.0f}"),
 ]

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 from common import (
+    AUGMENT,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
@@ -23,6 +24,7 @@ from common import (
     SMALL_BATCH,
     TITANIC,
     TITANIC_ADAM,
+    augment_data,
     emit,
     median,
     mlp_data,
@@ -150,8 +152,25 @@ def run_mlp():
             "rss_peak_mb": peak_rss_mb()}
 
 
+def run_augment():
+    """One epoch through the image augmentation layers (active in fit), after a warm-up."""
+    x, y = augment_data()
+    size, batch = AUGMENT["size"], AUGMENT["batch"]
+    model = keras.Sequential([
+        keras.Input((size, size, AUGMENT["channels"])),
+        layers.RandomFlip("horizontal", seed=1), layers.RandomRotation(0.1, seed=2),
+        layers.RandomZoom(0.1, seed=3), layers.RandomContrast(0.2, seed=4),
+        layers.Resizing(AUGMENT["resize"], AUGMENT["resize"]), layers.Rescaling(1 / 255),
+        layers.Flatten(), layers.Dense(AUGMENT["classes"], activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x[:2 * batch], y[:2 * batch], epochs=1, batch_size=batch, verbose=0)
+    timer = EpochTimer()
+    model.fit(x, y, epochs=1, batch_size=batch, verbose=0, callbacks=[timer])
+    return {"aug_step_ms": timer.times[0] / steps_per_epoch(len(x), batch) * 1e3}
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp}
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "augment": run_augment}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())
