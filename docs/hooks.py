@@ -19,6 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+
 DOCS = Path(__file__).resolve().parent
 MARKER = "<!-- api-coverage -->"
 EXAMPLES_MARKER = "<!-- diagnostics-examples -->"
@@ -71,7 +75,84 @@ def diagnostics_examples() -> str:
     return "\n".join(parts)
 
 
+# Modules that are machinery rather than API: no reference page.
+INTERNAL = {"backend", "training", "lazy", "naming", "registry_utils", "__main__"}
+# Lazily loaded names whose targets live in modules that have their own reference pages.
+DOCUMENTED_ELSEWHERE = {"keraslite.saving": "saving.md", "keraslite.diagnostics": "diagnostics.md"}
+LAZY_MARKER = "<!-- lazy-members -->"
+_generated: list[str] = []
+
+
+def public_modules() -> list[str]:
+    """keraslite's public modules and packages, by their file names in src/keraslite/."""
+    package = DOCS.parent / "src" / "keraslite"
+    names = {p.stem for p in package.glob("*.py")} | {
+        p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+    return sorted(n for n in names if not n.startswith("_") and n not in INTERNAL)
+
+
+def lazy_table(module_name: str) -> dict:
+    """``{name: (module, attribute or None)}`` served by the module's lazy ``__getattr__``."""
+    catalog()  # puts src/ first on sys.path
+    import importlib
+
+    hook = vars(importlib.import_module(module_name)).get("__getattr__")
+    for cell in getattr(hook, "__closure__", None) or ():
+        value = cell.cell_contents
+        if isinstance(value, dict) and all(isinstance(v, tuple) for v in value.values()):
+            return value
+    return {}
+
+
+def lazy_members(module_name: str) -> str:
+    parts = []
+    for name, (target, attribute) in sorted(lazy_table(module_name).items()):
+        home = next((page for prefix, page in DOCUMENTED_ELSEWHERE.items()
+                     if target == prefix or target.startswith(prefix + ".")), None)
+        if home:
+            parts.append(f"- `{module_name}.{name}`: see [{home[:-3]}]({home}).")
+            continue
+        if parts and parts[-1].startswith("- "):
+            parts.append("")
+        full = target if attribute is None else f"{target}.{attribute}"
+        parts += [f"::: {full}", "    options:", "      show_root_full_path: true", ""]
+    return "\n".join(parts)
+
+
+def on_files(files, config):
+    """A generated page for every public module without its own page in docs/reference/."""
+    _generated.clear()
+    for name in public_modules():
+        uri = f"reference/{name}.md"
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(
+                config, uri, content=f"# keraslite.{name}\n\n::: keraslite.{name}\n\n"
+                                     f"{LAZY_MARKER}\n", inclusion=InclusionLevel.NOT_IN_NAV))
+            _generated.append(uri)
+    return files
+
+
+def on_nav(nav, config, files):
+    """Add the generated reference pages at the end of the "API reference" section."""
+    section = next((item for item in nav.items
+                    if isinstance(item, Section) and item.title == "API reference"), None)
+    if section is None:
+        if _generated:
+            log.warning("no 'API reference' section in the nav for the generated pages")
+        return nav
+    for uri in _generated:
+        page = Page(uri.split("/")[-1][:-3], files.get_file_from_path(uri), config)
+        page.parent = section
+        section.children.append(page)
+    nav.pages = [p for p in nav.pages if p.file.src_uri not in _generated] + [
+        files.get_file_from_path(uri).page for uri in _generated]
+    return nav
+
+
 def on_page_markdown(markdown: str, **kwargs) -> str:
+    if LAZY_MARKER in markdown:
+        module = re.search(r"^::: (keraslite[\w.]*)", markdown, re.M)
+        markdown = markdown.replace(LAZY_MARKER, lazy_members(module.group(1)) if module else "")
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, api_coverage())
     if EXAMPLES_MARKER in markdown:
