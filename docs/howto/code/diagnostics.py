@@ -105,6 +105,30 @@ history = model.fit(x * 100, y, epochs=20, verbose=0)   # far too large a step
 print("epochs run:", len(history.history["loss"]))
 # --8<-- [end:nan-loss]
 
+# --8<-- [start:embedding-id-out-of-range]
+word_index = {"the": 1, "cat": 2, "sat": 3}     # ids from 1, so the largest is len(word_index)
+keras.utils.clear_session()
+model = keras.Sequential([keras.Input(shape=(3,)),
+                          keras.layers.Embedding(input_dim=len(word_index), output_dim=4),
+                          keras.layers.Flatten(), Dense(1, activation="sigmoid")])
+try:
+    model.predict(np.array([[1, 2, 3]]), verbose=0)
+except DiagnosticError as error:
+    print(f"DiagnosticError: {error}")
+# --8<-- [end:embedding-id-out-of-range]
+
+# --8<-- [start:rnn-return-sequences-output]
+keras.utils.clear_session()
+model = keras.Sequential([keras.Input(shape=(5, 2)),               # 5 time steps, 2 features
+                          keras.layers.LSTM(4, return_sequences=True),
+                          Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+try:
+    model.fit(np.zeros((4, 5, 2)), np.zeros(4), verbose=0)        # one label per sample
+except DiagnosticError as error:
+    print(f"DiagnosticError: {error}")
+# --8<-- [end:rnn-return-sequences-output]
+
 # --8<-- [start:vanishing-gradients]
 x10 = rng.normal(size=(256, 10)).astype("float32")
 y10 = (x10[:, :3].sum(axis=1) > 0).astype("float32")
