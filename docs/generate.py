@@ -41,6 +41,7 @@ SCRIPTS: list[tuple[str, tuple[str, ...]]] = [
     ("tutorials/code/batches.py", ("batch_sizes.png",)),
     ("tutorials/code/vanishing.py", ("gradient_norms.png", "vanishing_loss.png")),
     ("tutorials/code/titanic.py", ("titanic_accuracy.png",)),
+    ("tutorials/code/text.py", ("text_training.png",)),
     ("howto/code/saving.py", ()),
     ("howto/code/diagnostics.py", ()),
 ]
