@@ -50,8 +50,13 @@ _MARKER = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]\s*$")
 
 
 def environment() -> dict[str, str]:
-    """The scripts' environment: keraslite from src/, matplotlib without a display."""
+    """The scripts' environment: keraslite from src/, matplotlib without a display, and BLAS
+    on one thread unless the caller chose otherwise (the pages' matrices are small: on a busy
+    two-core machine, BLAS threads only wait for each other, which made tutorial 7 take 80 s
+    instead of 5)."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(variable, "1")
     env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     return env
