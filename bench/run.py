@@ -69,7 +69,10 @@ PEERS = [
 # Pseudo-peers, run with keraslite's interpreter: the import baseline and the GEMM bound.
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
-WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "gemm", "memory"]
+WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "cnn_mnist",
+             "conv1d", "gemm", "memory"]
+# Workloads that scikit-learn's MLP cannot express.
+NOT_SKLEARN = {"cnn_mnist", "conv1d"}
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -160,7 +163,8 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
         if round_index == 0:  # tracemalloc's answer does not depend on the machine's load
             jobs.append((kl, ["memory.py", "alloc", *q], "keraslite-alloc"))
         return jobs
-    return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers]
+    return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
+            if not (p.name == "sklearn" and workload in NOT_SKLEARN)]
 
 
 def machine() -> dict:

@@ -14,7 +14,7 @@ from typing import Any
 from keraslite import constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.convolutional import ConvBase, positive_int, serialize_or_none
-from keraslite.ops.conv import conv_bias_act
+from keraslite.ops.convolution import conv_bias_act
 
 
 class DepthwiseConv(ConvBase):

@@ -15,7 +15,7 @@ from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
 from keraslite.layers.shape_inference import ShapeInferenceMixin
-from keraslite.ops.conv import conv_bias_act
+from keraslite.ops.convolution import conv_bias_act
 from keraslite.ops.conv_utils import (
     normalize_data_format,
     normalize_padding,

@@ -16,10 +16,10 @@ from keraslite.ops.activations import relu6 as relu6
 from keraslite.ops.activations import selu as selu
 from keraslite.ops.activations import softsign as softsign
 from keraslite.ops.activations import swish as swish
-from keraslite.ops.conv import conv as conv
-from keraslite.ops.conv import conv_transpose as conv_transpose
-from keraslite.ops.conv import depthwise_conv as depthwise_conv
-from keraslite.ops.conv import separable_conv as separable_conv
+from keraslite.ops.convolution import conv as conv
+from keraslite.ops.convolution import conv_transpose as conv_transpose
+from keraslite.ops.convolution import depthwise_conv as depthwise_conv
+from keraslite.ops.convolution import separable_conv as separable_conv
 from keraslite.ops.core import arange as arange
 from keraslite.ops.core import cast as cast
 from keraslite.ops.core import convert_to_numpy as convert_to_numpy
