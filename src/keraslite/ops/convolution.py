@@ -53,6 +53,19 @@ def im2col(xpad: Any, ksize: tuple, strides: tuple, dilation: tuple, out: tuple,
     return xp.ascontiguousarray(xp.moveaxis(per, -2, 0)).reshape(groups, m, -1)
 
 
+def col2im_matmul(g2: Any, wm: Any, padded_shape: tuple, ksize: tuple, strides: tuple,
+                  dilation: tuple, out: tuple) -> Any:
+    """``col2im(g2 @ wm.T, ...)`` for one group, a tap at a time: for each kernel tap t the
+    product g2 W_tᵀ (contiguous, ``(M, C)``) is added into the strided slice that t read."""
+    n, c = padded_shape[0], padded_shape[-1]
+    per_tap = wm.reshape(-1, c, wm.shape[-1])
+    dx = xp.zeros(padded_shape, g2.dtype)
+    for t, tap in enumerate(itertools.product(*map(range, ksize))):
+        dx[tap_slices(tap, strides, dilation, out)] += \
+            (g2 @ per_tap[t].T).reshape((n,) + tuple(out) + (c,))
+    return dx
+
+
 def col2im(dcols: Any, padded_shape: tuple, ksize: tuple, strides: tuple, dilation: tuple,
            out: tuple, groups: int = 1) -> Any:
     """Add the rows of a patch-matrix gradient back into an array of ``padded_shape``.
@@ -88,10 +101,14 @@ def _grouped(g2: Any, groups: int) -> Any:
     return g2.reshape(g2.shape[0], groups, -1).transpose(1, 0, 2)
 
 
-def _pad_input(x: Any, pads: tuple, fill: float = 0.0) -> Any:
+def _pad_input(x: Any, pads: tuple) -> Any:
+    """``x`` with zeros around its spatial axes (one allocation and one copy)."""
     if not any(b or a for b, a in pads):
         return x
-    return xp.pad(x, ((0, 0),) + tuple(pads) + ((0, 0),), constant_values=fill)
+    out = xp.zeros((x.shape[0],) + tuple(n + b + a for n, (b, a) in zip(x.shape[1:-1], pads)) +
+                   (x.shape[-1],), x.dtype)
+    out[(slice(None),) + tuple(slice(b, b + n) for n, (b, _) in zip(x.shape[1:-1], pads))] = x
+    return out
 
 
 def _unpad(dxp: Any, pads: tuple, shape: tuple) -> Any:
@@ -177,14 +194,14 @@ def conv_bias_act(inputs: Any, kernel: Any, bias: Any = None, activation: str = 
             gw = gw.reshape(w_orig.shape)
         if needs_grad(inputs):
             if groups == 1:
-                dcols = gz @ wm.T
+                dxp = col2im_matmul(gz, wm, xpad.shape, ksize, strides, dilation, out)
             else:
                 dcols = _grouped(gz, groups) @ wm.transpose(0, 2, 1)
-            dxp = col2im(dcols, xpad.shape, ksize, strides, dilation, out, groups)
+                dxp = col2im(dcols, xpad.shape, ksize, strides, dilation, out, groups)
             gx = from_channels_last(_unpad(dxp, pads, x.shape), fmt)
         if bias is None:
             return gx, gw
-        return gx, gw, gz.sum(axis=0)
+        return gx, gw, xp.ones(m, gz.dtype) @ gz  # Σ over rows, as a BLAS product (faster)
 
     parents = (inputs, kernel) if bias is None else (inputs, kernel, bias)
     return node(result, parents, vjp)

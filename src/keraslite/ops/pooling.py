@@ -88,16 +88,26 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
     for tap in taps[1:]:
         xp.maximum(y, xpad[tap_slices(tap, strides, ones, out)], out=y)
 
+    # Windows that do not overlap (stride >= pool) write disjoint slices: no accumulation.
+    disjoint = all(s >= k for s, k in zip(strides, pool))
+
     def vjp(g):
         g = to_channels_last(g, fmt)
         dxp = xp.zeros(xpad.shape, g.dtype)
-        todo = xp.ones(y.shape, bool)
-        for tap in taps:
+        todo = None
+        for i, tap in enumerate(taps):
             where = tap_slices(tap, strides, ones, out)
             hit = xpad[where] == y
-            hit &= todo
-            todo &= ~hit
-            dxp[where] += g * hit
+            if todo is None:
+                todo = ~hit
+            else:
+                hit &= todo
+                if i + 1 < len(taps):
+                    todo ^= hit
+            if disjoint:
+                xp.multiply(g, hit, out=dxp[where])
+            else:
+                dxp[where] += g * hit
         return (from_channels_last(_unpad(dxp, pads, x.shape), fmt),)
 
     return node(from_channels_last(y, fmt), (inputs,), vjp)
