@@ -171,12 +171,25 @@ def conv_bias_act(inputs: Any, kernel: Any, bias: Any = None, activation: str = 
             f"smaller kernel. Received: inputs.shape={tuple(v.shape)}"
         )
     xpad = _pad_input(x, pads)
-    cols = im2col(xpad, ksize, strides, dilation, out, groups)
-    wm = _kernel_matrix(w, groups)
     m = xpad.shape[0] * math.prod(out)
-    z = cols @ wm if groups == 1 else (cols @ wm).transpose(1, 0, 2).reshape(m, -1)
-    if bias is not None:
-        z += value_of(bias)
+    # With one group the bias rides in the product: cols gets a column of ones and the kernel
+    # matrix a row b, so z = [cols 1] [W; b] and the VJP's colsᵀ gz yields [dW; db] at once.
+    fold = groups == 1 and bias is not None
+    if fold:
+        win = windows(xpad, ksize, strides, dilation, out)
+        k = math.prod(win.shape[1 + rank:])
+        cols = xp.empty((m, k + 1), xpad.dtype)
+        cols[:, :k].reshape(win.shape)[...] = win
+        cols[:, k] = 1
+        w_ext = xp.concatenate([w.reshape(k, -1), value_of(bias).reshape(1, -1)])
+        wm = w_ext[:k]
+        z = cols @ w_ext
+    else:
+        cols = im2col(xpad, ksize, strides, dilation, out, groups)
+        wm = _kernel_matrix(w, groups)
+        z = cols @ wm if groups == 1 else (cols @ wm).transpose(1, 0, 2).reshape(m, -1)
+        if bias is not None:
+            z += value_of(bias)
     forward, backward = _FUSED[activation]
     a = forward(z)
     result = from_channels_last(a.reshape((xpad.shape[0],) + out + (w.shape[-1],)), fmt)
@@ -186,7 +199,10 @@ def conv_bias_act(inputs: Any, kernel: Any, bias: Any = None, activation: str = 
         if activation != "linear":
             gz = backward(gz, a)
         gx = gw = None
-        if needs_grad(kernel):
+        if fold:
+            gwb = cols.T @ gz
+            gw, gb = gwb[:-1].reshape(w_orig.shape), gwb[-1]
+        elif needs_grad(kernel):
             if groups == 1:
                 gw = cols.T @ gz
             else:
@@ -201,7 +217,7 @@ def conv_bias_act(inputs: Any, kernel: Any, bias: Any = None, activation: str = 
             gx = from_channels_last(_unpad(dxp, pads, x.shape), fmt)
         if bias is None:
             return gx, gw
-        return gx, gw, xp.ones(m, gz.dtype) @ gz  # Σ over rows, as a BLAS product (faster)
+        return gx, gw, gb if fold else gz.sum(axis=0)
 
     parents = (inputs, kernel) if bias is None else (inputs, kernel, bias)
     return node(result, parents, vjp)
