@@ -15,7 +15,6 @@ from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
 from keraslite.layers.shape_inference import ShapeInferenceMixin
-from keraslite.ops.convolution import conv_bias_act
 from keraslite.ops.conv_utils import (
     normalize_data_format,
     normalize_padding,
@@ -23,6 +22,7 @@ from keraslite.ops.conv_utils import (
     output_length,
     transpose_output_length,
 )
+from keraslite.ops.convolution import conv_bias_act
 from keraslite.ops.nn import fusable
 
 
@@ -53,8 +53,15 @@ class ConvBase(ShapeInferenceMixin, Layer):
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, kernel_constraint: Any = None,
                  bias_constraint: Any = None, **kwargs: Any) -> None:
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         name = type(self).__name__
+        for arg in ("lora_rank", "lora_alpha"):
+            value = kwargs.pop(arg, None)
+            if value is not None:
+                raise NotImplementedError(
+                    f"{name}: LoRA (`{arg}`) is not supported by keraslite's convolutions; "
+                    f"leave it None. Received: {arg}={value!r}"
+                )
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.filters = positive_int(name, "filters", filters) if filters is not None else None
         self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size")
         self.strides = normalize_tuple(strides, self.rank, "strides")

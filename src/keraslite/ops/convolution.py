@@ -56,7 +56,8 @@ def im2col(xpad: Any, ksize: tuple, strides: tuple, dilation: tuple, out: tuple,
 def col2im_matmul(g2: Any, wm: Any, padded_shape: tuple, ksize: tuple, strides: tuple,
                   dilation: tuple, out: tuple) -> Any:
     """``col2im(g2 @ wm.T, ...)`` for one group, a tap at a time: for each kernel tap t the
-    product g2 W_tᵀ (contiguous, ``(M, C)``) is added into the strided slice that t read."""
+    product g2 W_tᵀ (contiguous, ``(M, C)``) is added into the strided slice that t read.
+    """
     n, c = padded_shape[0], padded_shape[-1]
     per_tap = wm.reshape(-1, c, wm.shape[-1])
     dx = xp.zeros(padded_shape, g2.dtype)
