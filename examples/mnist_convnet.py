@@ -60,8 +60,8 @@ def synthetic_digits(n: int, seed: int) -> tuple:
     y = rng.integers(0, NUM_CLASSES, n)
     x = np.zeros((n, 28, 28), np.float32)
     for i, label in enumerate(y):
-        h, w = rng.integers(14, 21), rng.integers(8, 14)
-        top, left = rng.integers(2, 27 - h), rng.integers(2, 27 - w)
+        h, w = rng.integers(16, 21), rng.integers(9, 13)
+        top, left = rng.integers(3, 27 - h), rng.integers(6, 23 - w)
         t = rng.integers(2, 4)
         mid = top + h // 2
         bars = [(top, top + t, left, left + w), (top, mid, left, left + t),
