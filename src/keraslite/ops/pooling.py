@@ -84,8 +84,10 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
     xpad = _padded(x, pads, low)
     taps = list(itertools.product(*map(range, pool)))
     ones = (1,) * len(pool)
-    y = xpad[tap_slices(taps[0], strides, ones, out)].copy()
-    for tap in taps[1:]:
+    first = xpad[tap_slices(taps[0], strides, ones, out)]
+    y = xp.maximum(first, xpad[tap_slices(taps[1], strides, ones, out)]) if len(taps) > 1 \
+        else first.copy()
+    for tap in taps[2:]:
         xp.maximum(y, xpad[tap_slices(tap, strides, ones, out)], out=y)
 
     # Windows that do not overlap (stride >= pool) write disjoint slices: no accumulation.
