@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import keraslite
 from keraslite import ops
 from keraslite.autodiff.gradcheck import check_gradients
 
@@ -42,3 +43,24 @@ def test_gradient(index):
     op, _, kwargs = CASES[index]
     arrays = [a.astype(np.float64) for a in inputs(index)]
     check_gradients(lambda *t: getattr(ops, op)(*t, **kwargs), arrays, directions=1)
+
+
+@pytest.mark.parametrize("shape", [(2, 4, 6, 3), (2, 5, 6, 3)], ids=["tiled", "not-tiled"])
+def test_max_pool_gradient_goes_to_the_first_maximum_of_a_tie(shape):
+    """Ties (ReLU zeros, repeated pixels): the whole gradient goes to the window's first
+    maximum, as in TensorFlow, whether or not the windows tile the input."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, shape).astype("float32")
+    v = keraslite.Variable(x)
+    with keraslite.GradientTape() as tape:
+        y = ops.sum(ops.multiply(ops.max_pool(v, 2), 1.0))
+    g = np.asarray(tape.gradient(y, v))
+    want = np.zeros_like(x)
+    for n in range(shape[0]):
+        for i in range(shape[1] // 2):
+            for j in range(shape[2] // 2):
+                for c in range(shape[3]):
+                    window = x[n, 2 * i:2 * i + 2, 2 * j:2 * j + 2, c].reshape(-1)
+                    first = int(np.argmax(window))
+                    want[n, 2 * i + first // 2, 2 * j + first % 2, c] = 1.0
+    np.testing.assert_array_equal(g, want)

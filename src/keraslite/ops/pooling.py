@@ -96,6 +96,9 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
     tiled = xpad is x and all(s == k and o * s == n for s, k, o, n in
                               zip(strides, pool, out, x.shape[1:-1]))
 
+    if tiled and x.flags.c_contiguous:
+        return node(from_channels_last(y, fmt), (inputs,), _tiled_max_vjp(x, y, fmt, taps))
+
     def vjp(g):
         g = to_channels_last(g, fmt)
         dxp = (xp.empty if tiled else xp.zeros)(xpad.shape, g.dtype)
@@ -116,6 +119,33 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
         return (from_channels_last(_unpad(dxp, pads, x.shape), fmt),)
 
     return node(from_channels_last(y, fmt), (inputs,), vjp)
+
+
+def _tiled_max_vjp(x: Any, y: Any, fmt: str, taps: list) -> Any:
+    """The max-pool VJP when the windows tile a contiguous input exactly: ``x`` viewed as
+    ``(N, o1, k1, o2, k2, ..., C)`` is compared with the maxima once, the first maximum of each
+    window is kept (a few passes over the boolean mask) and one product gives the gradient.
+    """
+    out = y.shape[1:-1]
+    pool = tuple(n // o for n, o in zip(x.shape[1:-1], out))
+    split = (x.shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x.shape[-1],)
+    lone = (x.shape[0],) + sum(((o, 1) for o in out), ()) + (x.shape[-1],)
+
+    def vjp(g):
+        hit = x.reshape(split) == y.reshape(lone)
+        todo = None
+        for i, tap in enumerate(taps):
+            h = hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
+            if todo is None:
+                todo = ~h
+            else:
+                h &= todo  # a view: clears the later ties in ``hit`` itself
+                if i + 1 < len(taps):
+                    todo ^= h
+        g = xp.ascontiguousarray(to_channels_last(g, fmt)).reshape(lone)
+        return (from_channels_last(xp.multiply(hit, g).reshape(x.shape), fmt),)
+
+    return vjp
 
 
 def _window_counts(size_in: tuple, pool: tuple, strides: tuple, pads: tuple,
