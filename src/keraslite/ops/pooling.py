@@ -92,16 +92,13 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
 
     # Windows that do not overlap (stride >= pool) write disjoint slices: no accumulation.
     disjoint = all(s >= k for s, k in zip(strides, pool))
-    # ... and when they tile the input exactly, every input element is written once.
-    tiled = xpad is x and all(s == k and o * s == n for s, k, o, n in
-                              zip(strides, pool, out, x.shape[1:-1]))
-
-    if tiled and x.flags.c_contiguous:
-        return node(from_channels_last(y, fmt), (inputs,), _tiled_max_vjp(x, y, fmt, taps))
+    if xpad is x and all(s == k for s, k in zip(strides, pool)):
+        return node(from_channels_last(y, fmt), (inputs,),
+                    _tiled_max_vjp(x, y, fmt, taps, pool))
 
     def vjp(g):
         g = to_channels_last(g, fmt)
-        dxp = (xp.empty if tiled else xp.zeros)(xpad.shape, g.dtype)
+        dxp = xp.zeros(xpad.shape, g.dtype)
         todo = None
         for i, tap in enumerate(taps):
             where = tap_slices(tap, strides, ones, out)
@@ -121,18 +118,21 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
     return node(from_channels_last(y, fmt), (inputs,), vjp)
 
 
-def _tiled_max_vjp(x: Any, y: Any, fmt: str, taps: list) -> Any:
-    """The max-pool VJP when the windows tile a contiguous input exactly: ``x`` viewed as
-    ``(N, o1, k1, o2, k2, ..., C)`` is compared with the maxima once, the first maximum of each
-    window is kept (a few passes over the boolean mask) and one product gives the gradient.
+def _tiled_max_vjp(x: Any, y: Any, fmt: str, taps: list, pool: tuple) -> Any:
+    """The max-pool VJP when the windows tile the input (stride = pool, valid padding; a
+    remainder past the last window gets no gradient): the covered part of ``x`` viewed as
+    ``(N, o1, k1, o2, k2, ..., C)`` is compared with the maxima once, each window's first
+    maximum is kept (a few passes over the boolean mask), and one product gives the gradient.
     """
     out = y.shape[1:-1]
-    pool = tuple(n // o for n, o in zip(x.shape[1:-1], out))
     split = (x.shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x.shape[-1],)
     lone = (x.shape[0],) + sum(((o, 1) for o in out), ()) + (x.shape[-1],)
+    covered = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, pool)) + \
+        (slice(None),)
+    exact = all(o * k == n for o, k, n in zip(out, pool, x.shape[1:-1]))
 
     def vjp(g):
-        hit = x.reshape(split) == y.reshape(lone)
+        hit = x[covered].reshape(split) == y.reshape(lone)  # splitting axes: a view of x
         todo = None
         for i, tap in enumerate(taps):
             h = hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
@@ -142,8 +142,12 @@ def _tiled_max_vjp(x: Any, y: Any, fmt: str, taps: list) -> Any:
                 h &= todo  # a view: clears the later ties in ``hit`` itself
                 if i + 1 < len(taps):
                     todo ^= h
-        g = xp.ascontiguousarray(to_channels_last(g, fmt)).reshape(lone)
-        return (from_channels_last(xp.multiply(hit, g).reshape(x.shape), fmt),)
+        g = to_channels_last(g, fmt).reshape(lone)
+        if exact:
+            return (from_channels_last(xp.multiply(hit, g).reshape(x.shape), fmt),)
+        dx = xp.zeros(x.shape, g.dtype)
+        dx[covered] = xp.multiply(hit, g).reshape(dx[covered].shape)
+        return (from_channels_last(dx, fmt),)
 
     return vjp
 
