@@ -64,3 +64,12 @@ def test_max_pool_gradient_goes_to_the_first_maximum_of_a_tie(shape):
                     first = int(np.argmax(window))
                     want[n, 2 * i + first // 2, 2 * j + first % 2, c] = 1.0
     np.testing.assert_array_equal(g, want)
+
+
+def test_freed_memory_policy_is_applied_once(monkeypatch):
+    from keraslite.backend import allocator
+
+    monkeypatch.setattr(allocator, "_DONE", [False])
+    monkeypatch.setenv("KERASLITE_KEEP_FREED_MEMORY", "0")
+    assert allocator.retain_freed_memory() is False  # opted out
+    assert allocator.retain_freed_memory() is False  # and only ever tried once

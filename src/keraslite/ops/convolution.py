@@ -22,6 +22,7 @@ from typing import Any
 from keraslite.autodiff import needs_grad, node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
+from keraslite.backend.allocator import retain_freed_memory
 from keraslite.ops.conv_utils import (
     conv_pads,
     effective_size,
@@ -150,6 +151,7 @@ def conv_bias_act(inputs: Any, kernel: Any, bias: Any = None, activation: str = 
     value is viewed as (a depthwise kernel ``(*k, C, m)`` as ``(*k, 1, C m)``). VJP with
     gz = g ⊙ f'(z): dW = colsᵀ gz, db = Σ gz, dx = col2im(gz Wᵀ).
     """
+    retain_freed_memory()
     v = value_of(inputs)
     w_orig = value_of(kernel)
     w = w_orig if kernel_shape is None else w_orig.reshape(kernel_shape)
@@ -311,6 +313,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
 
     Every input position o scatters x[n, o, :] Wᵀ into the output at o s + t d for each tap t.
     """
+    retain_freed_memory()
     v = value_of(inputs)
     w = value_of(kernel)
     rank = v.ndim - 2

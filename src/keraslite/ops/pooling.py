@@ -16,6 +16,7 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
+from keraslite.backend.allocator import retain_freed_memory
 from keraslite.ops.conv_utils import (
     conv_pads,
     from_channels_last,
@@ -30,6 +31,7 @@ from keraslite.ops.core import value_of
 
 def _setup(name: str, inputs: Any, pool_size: Any, strides: Any, padding: str,
            data_format: Any) -> tuple:
+    retain_freed_memory()
     v = value_of(inputs)
     rank = xp.ndim(v) - 2
     if rank < 1:
