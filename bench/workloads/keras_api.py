@@ -17,9 +17,9 @@ import warnings
 import numpy as np
 from common import (
     AUGMENT,
-    GRIDSEARCH,
     CNN_MNIST,
     CONV1D,
+    GRIDSEARCH,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
