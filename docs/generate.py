@@ -42,6 +42,7 @@ SCRIPTS: list[tuple[str, tuple[str, ...]]] = [
     ("tutorials/code/vanishing.py", ("gradient_norms.png", "vanishing_loss.png")),
     ("tutorials/code/titanic.py", ("titanic_accuracy.png",)),
     ("tutorials/code/text.py", ("text_training.png",)),
+    ("tutorials/code/convnets.py", ("convnet_filters.png",)),
     ("howto/code/saving.py", ()),
     ("howto/code/diagnostics.py", ()),
 ]
