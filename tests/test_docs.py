@@ -176,3 +176,29 @@ def test_python_written_on_a_page_runs(page, line, code, tmp_path):
                           env=generate.environment(), capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, f"{page}:{line}\n{done.stderr}"
+
+
+def test_convnet_tutorial_reads_mnist_with_the_same_code(tmp_path):
+    """`python convnets.py --mnist` takes keras.datasets.mnist's arrays (uint8, 28x28, no
+    channel axis) through the same code; the download is replaced by a few random images."""
+    script = DOCS / "tutorials" / "code" / "convnets.py"
+    code = f"""
+import runpy, sys
+import numpy as np
+import keraslite.datasets.mnist as mnist
+
+def load_data(path="mnist.npz"):
+    rng = np.random.default_rng(0)
+    def part(n):
+        return (rng.integers(0, 256, (n, 28, 28)).astype("uint8"),
+                rng.integers(0, 10, n).astype("uint8"))
+    return part(160), part(40)
+
+mnist.load_data = load_data
+sys.argv = [{str(script)!r}, "--mnist"]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=generate.environment(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "train: (160, 28, 28, 1)  test: (40, 28, 28, 1)" in done.stdout
