@@ -110,7 +110,7 @@ def test_predict_fast_path_equals_calling_the_model():
 
 
 def test_large_data_is_shuffled_per_batch_with_the_same_result(monkeypatch):
-    from keraslite.training import loop
+    from keraslite.training import sources as loop
 
     x, y = data(3, "sparse_categorical_crossentropy", n=48, seed=4)
     weights = []
@@ -134,7 +134,7 @@ def test_a_steady_state_step_allocates_no_arrays(monkeypatch, loss):
     """Batches, activations, deltas and the loss gradient live in reused buffers."""
     import tracemalloc
 
-    from keraslite.training import loop
+    from keraslite.training import sources as loop
 
     monkeypatch.setattr(loop, "GATHER_ONCE_BYTES", 0)  # the batch gather of a large x, too
     units = 3 if loss.startswith("sparse") else 1
