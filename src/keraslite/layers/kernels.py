@@ -62,7 +62,7 @@ def softmax_inplace(z: Any, row: Any) -> Any:
 
 # Activations whose derivative is read from their output a:  g ← g · f'(z).
 def _relu_back(g: Any, a: Any, work: Any, row: Any) -> None:
-    xp.greater(a, 0, out=work)
+    xp.sign(a, out=work)  # a = max(z, 0) ≥ 0: sign(a) is 1 where z > 0, else 0
     g *= work
 
 
@@ -95,7 +95,7 @@ ACTIVATIONS = {
 
 
 class DenseKernel:
-    """a = f(x W + b) for a 2-D x, f one of :data:`ACTIVATIONS`.
+    """a = f(x W + b) over the last axis of x, f one of :data:`ACTIVATIONS`.
 
     Backward, with gz = g ⊙ f'(z):  dW = xᵀ gz,  db = Σ gz,  dx = gz Wᵀ.
     """
@@ -105,39 +105,47 @@ class DenseKernel:
         self.variables = [layer.kernel] + ([] if layer.bias is None else [layer.bias])
         self.output_activation = layer._activation_name
         self.act_forward, self.act_backward = ACTIVATIONS[self.output_activation]
-        self.buffers = Buffers()
+        self.sets: dict = {}
+
+    def _buffers(self, shape: tuple) -> tuple:
+        w = self.kernel.value
+        rows = 1
+        for d in shape[:-1]:
+            rows *= d
+        n, units, dtype = rows, w.shape[1], w.dtype
+        made = (xp.empty((n, units), dtype), xp.empty((n, 1), dtype),
+                xp.empty((n, units), dtype), xp.empty((n, w.shape[0]), dtype))
+        self.sets[shape] = made
+        return made
 
     def forward(self, x: Any, training: bool) -> Any:
-        w = self.kernel.value
-        self.shape = x.shape
-        if x.ndim != 2:  # over the last axis: (..., d) as (rows, d)
-            x = x.reshape(-1, x.shape[-1])
-        n = x.shape[0]
-        buffers = self.buffers
-        z = xp.matmul(x, w, out=buffers.get("z", (n, w.shape[1]), w.dtype))
+        shape = x.shape
+        self.bufs = bufs = self.sets.get(shape) or self._buffers(shape)
+        self.shape = shape
+        if len(shape) != 2:  # over the last axis: (..., d) as (rows, d)
+            x = x.reshape(-1, shape[-1])
+        z = xp.matmul(x, self.kernel.value, out=bufs[0])
         if self.bias is not None:
             z += self.bias.value
-        self.x, self.a = x, self.act_forward(z, buffers.get("row", (n, 1), w.dtype))
-        if len(self.shape) != 2:
-            return self.a.reshape(self.shape[:-1] + (w.shape[1],))
-        return self.a
+        self.x, self.a = x, self.act_forward(z, bufs[1])
+        if len(shape) != 2:
+            return z.reshape(shape[:-1] + (z.shape[1],))
+        return z
 
     def backward(self, g: Any, grads: list, need_input: bool,
                  through_activation: bool = True) -> Any:
-        a = self.a
-        g = g.reshape(a.shape)
+        a, bufs = self.a, self.bufs
+        if g.ndim != 2:
+            g = g.reshape(a.shape)
         if through_activation and self.act_backward is not None:
-            buffers = self.buffers
-            self.act_backward(g, a, buffers.get("work", a.shape, a.dtype),
-                              buffers.get("row", (a.shape[0], 1), a.dtype))
+            self.act_backward(g, a, bufs[2], bufs[1])
         if grads[0] is not None:
             xp.matmul(self.x.T, g, out=grads[0])
         if self.bias is not None and grads[1] is not None:
             xp.add.reduce(g, axis=0, out=grads[1])
         if not need_input:
             return None
-        w = self.kernel.value
-        gx = xp.matmul(g, w.T, out=self.buffers.get("gx", (g.shape[0], w.shape[0]), w.dtype))
+        gx = xp.matmul(g, self.kernel.value.T, out=bufs[3])
         return gx if len(self.shape) == 2 else gx.reshape(self.shape)
 
 
@@ -149,26 +157,31 @@ class DropoutKernel:
     def __init__(self, layer: Any) -> None:
         self.layer = layer
         self.keep = 1.0 - layer.rate
-        self.buffers = Buffers()
+        self.sets: dict = {}
         self.active = False
 
     def forward(self, x: Any, training: bool) -> Any:
         self.active = training and self.layer.rate > 0
         if not self.active:
             return x
-        buffers = self.buffers
-        uniform = buffers.get("u", x.shape, xp.float32)
+        bufs = self.sets.get((x.shape, x.dtype))
+        if bufs is None:
+            bufs = self.sets[(x.shape, x.dtype)] = (
+                xp.empty(x.shape, xp.float32), xp.empty(x.shape, x.dtype),
+                xp.empty(x.shape, x.dtype))
+        uniform, scale, y = bufs
         self.layer._rng().random(x.shape, dtype="float32", out=uniform)
-        scale = buffers.get("m", x.shape, x.dtype)
         xp.less(uniform, self.keep, out=scale)
         scale *= x.dtype.type(1.0 / self.keep)
         self.scale = scale
-        return xp.multiply(x, scale, out=buffers.get("y", x.shape, x.dtype))
+        return xp.multiply(x, scale, out=y)
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
-        if self.active and need_input:
+        if not need_input:
+            return None
+        if self.active:
             g *= self.scale
-        return g if need_input else None
+        return g
 
 
 class BatchNormKernel:
@@ -176,40 +189,57 @@ class BatchNormKernel:
 
     Training: x̂ = (x - μ_B) / √(σ²_B + ε), y = γ x̂ + β, and the moving statistics move
     towards μ_B, σ²_B. Backward: dx = γ (g - Σg/n - x̂ Σ(g x̂)/n) / √(σ²_B + ε),
-    dγ = Σ g x̂, dβ = Σ g. Inference uses the moving statistics (no gradient needed).
+    dγ = Σ g x̂, dβ = Σ g. Inference uses the moving statistics: dx = γ g / √(σ²_m + ε).
     """
 
     def __init__(self, layer: Any) -> None:
         self.layer = layer
         self.gamma, self.beta = layer.gamma, layer.beta
         self.variables = [v for v in (layer.gamma, layer.beta) if v is not None]
-        self.buffers = Buffers()
+        self.sets: dict = {}
+
+    def _buffers(self, x: Any) -> tuple:
+        n, d = x.shape
+        dtype = x.dtype
+        made = tuple(xp.empty(shape, dtype) for shape in (
+            (n, d), (n, d), (n, d), (1, d), (1, d), (1, d), (1, d), (1, d), (1, d)))
+        self.sets[(x.shape, dtype)] = made
+        return made
 
     def forward(self, x: Any, training: bool) -> Any:
         layer = self.layer
-        buffers = self.buffers
-        n, d = x.shape
-        dtype = x.dtype
-        out = buffers.get("y", x.shape, dtype)
+        self.bufs = bufs = self.sets.get((x.shape, x.dtype)) or self._buffers(x)
+        out, xhat, _, mean, var, inv = bufs[:6]
         self.training = training and layer.trainable
         if not self.training:
-            inv = xp.add(layer.moving_variance.value, layer.epsilon,
-                         out=buffers.get("inv", (d,), dtype))
+            xp.add(layer.moving_variance.value, layer.epsilon, out=inv[0])
             xp.sqrt(inv, out=inv)
             xp.divide(1.0, inv, out=inv)
-            self.inv = inv
             xp.subtract(x, layer.moving_mean.value, out=out)
             out *= inv
+        elif x.shape[0] == 1:  # one sample: μ_B = x and σ²_B = 0 exactly, so x̂ = 0, y = β
+            self.n = 1
+            momentum = layer.momentum
+            moving = layer.moving_mean.value
+            moving *= momentum
+            xp.multiply(x[0], 1.0 - momentum, out=mean[0])
+            moving += mean[0]
+            layer.moving_variance.value *= momentum
+            if self.beta is None:
+                out[...] = 0
+                return out
+            out[...] = self.beta.value
+            return out
         else:
-            mean = xp.mean(x, axis=0, keepdims=True, out=buffers.get("mean", (1, d), dtype))
-            xhat = xp.subtract(x, mean, out=buffers.get("xhat", x.shape, dtype))
-            sq = xp.multiply(xhat, xhat, out=out)
-            var = xp.mean(sq, axis=0, keepdims=True, out=buffers.get("var", (1, d), dtype))
-            inv = xp.add(var, layer.epsilon, out=buffers.get("inv", (1, d), dtype))
+            xp.mean(x, axis=0, keepdims=True, out=mean)
+            xp.subtract(x, mean, out=xhat)
+            xp.multiply(xhat, xhat, out=out)
+            xp.mean(out, axis=0, keepdims=True, out=var)
+            xp.add(var, layer.epsilon, out=inv)
             xp.sqrt(inv, out=inv)
             xp.divide(1.0, inv, out=inv)
             xhat *= inv
-            self.xhat, self.inv, self.n = xhat, inv, n
+            self.n = x.shape[0]
             momentum = layer.momentum
             for variable, batch in ((layer.moving_mean, mean), (layer.moving_variance, var)):
                 moving = variable.value
@@ -223,27 +253,29 @@ class BatchNormKernel:
         return out
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
+        _, xhat, gx, _, _, inv, sum_gx, sum_g, factor = self.bufs
+        gamma = self.gamma
         if not self.training:  # the moving statistics: a fixed affine map
-            for grad in grads:
-                if grad is not None:
-                    raise RuntimeError("BatchNormalization: no weight gradient in inference")
             if not need_input:
                 return None
-            g *= self.inv
-            if self.gamma is not None:
-                g *= self.gamma.value
+            g *= inv
+            if gamma is not None:
+                g *= gamma.value
             return g
-        buffers = self.buffers
-        xhat, n = self.xhat, self.n
-        d = xhat.shape[1]
-        gx = buffers.get("gx", xhat.shape, xhat.dtype)
+        if self.n == 1:  # x̂ = 0: dγ = 0, dβ = g, dx = γ (g - g - 0) / √ε = 0
+            if gamma is not None and grads[0] is not None:
+                grads[0][...] = 0
+            if self.beta is not None and grads[-1] is not None:
+                grads[-1][...] = g[0]
+            if not need_input:
+                return None
+            gx[...] = 0
+            return gx
         xp.multiply(g, xhat, out=gx)
-        sum_gx = xp.add.reduce(gx, axis=0, keepdims=True, out=buffers.get("sgx", (1, d),
-                                                                          xhat.dtype))
-        sum_g = xp.add.reduce(g, axis=0, keepdims=True, out=buffers.get("sg", (1, d),
-                                                                        xhat.dtype))
+        xp.add.reduce(gx, axis=0, keepdims=True, out=sum_gx)
+        xp.add.reduce(g, axis=0, keepdims=True, out=sum_g)
         index = 0
-        if self.gamma is not None:
+        if gamma is not None:
             if grads[0] is not None:
                 grads[0][...] = sum_gx[0]
             index = 1
@@ -251,14 +283,17 @@ class BatchNormKernel:
             grads[index][...] = sum_g[0]
         if not need_input:
             return None
+        n = self.n
         sum_g /= n
         sum_gx /= n
         xp.multiply(xhat, sum_gx, out=gx)
         xp.subtract(g, gx, out=gx)
         gx -= sum_g
-        factor = self.inv if self.gamma is None else xp.multiply(
-            self.inv, self.gamma.value, out=buffers.get("f", (1, d), xhat.dtype))
-        gx *= factor
+        if gamma is not None:
+            xp.multiply(inv, gamma.value, out=factor)
+            gx *= factor
+        else:
+            gx *= inv
         return gx
 
 
@@ -269,21 +304,24 @@ class LeakyReluKernel:
 
     def __init__(self, slope: float) -> None:
         self.slope = float(slope)
-        self.buffers = Buffers()
+        self.sets: dict = {}
 
     def forward(self, x: Any, training: bool) -> Any:
-        buffers = self.buffers
-        pos = self.pos = xp.greater_equal(x, 0, out=buffers.get("pos", x.shape, bool))
-        y = xp.multiply(x, self.slope, out=buffers.get("y", x.shape, x.dtype))
+        bufs = self.sets.get((x.shape, x.dtype))
+        if bufs is None:
+            bufs = self.sets[(x.shape, x.dtype)] = (
+                xp.empty(x.shape, bool), xp.empty(x.shape, bool), xp.empty(x.shape, x.dtype))
+        pos, self.neg, y = bufs
+        xp.greater_equal(x, 0, out=pos)
+        xp.logical_not(pos, out=self.neg)
+        xp.multiply(x, self.slope, out=y)
         xp.copyto(y, x, where=pos)
         return y
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
         if not need_input:
             return None
-        neg = self.buffers.get("neg", g.shape, bool)
-        xp.logical_not(self.pos, out=neg)
-        xp.multiply(g, self.slope, out=g, where=neg)
+        xp.multiply(g, self.slope, out=g, where=self.neg)
         return g
 
 
@@ -294,20 +332,22 @@ class ActivationKernel:
 
     def __init__(self, name: str) -> None:
         self.forward_fn, self.backward_fn = ACTIVATIONS[name]
-        self.buffers = Buffers()
+        self.sets: dict = {}
 
     def forward(self, x: Any, training: bool) -> Any:
-        buffers = self.buffers
-        y = buffers.get("y", x.shape, x.dtype)
+        bufs = self.sets.get((x.shape, x.dtype))
+        if bufs is None:
+            row = x.shape[:-1] + (1,)
+            bufs = self.sets[(x.shape, x.dtype)] = (
+                xp.empty(x.shape, x.dtype), xp.empty(row, x.dtype), xp.empty(x.shape, x.dtype))
+        y, self.row, self.work = bufs
         y[...] = x
-        self.y = self.forward_fn(y, buffers.get("row", x.shape[:-1] + (1,), x.dtype))
-        return self.y
+        self.y = self.forward_fn(y, self.row)
+        return y
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
         if not need_input:
             return None
         if self.backward_fn is not None:
-            y = self.y
-            self.backward_fn(g, y, self.buffers.get("work", y.shape, y.dtype),
-                             self.buffers.get("row", y.shape[:-1] + (1,), y.dtype))
+            self.backward_fn(g, self.y, self.work, self.row)
         return g

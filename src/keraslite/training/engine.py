@@ -143,12 +143,11 @@ class _Segment:
 
 
 def _accumulate(grads: list, slot: int, g: Any) -> None:
-    """Add ``g`` to the gradient of a slot (kept writable: kernels may overwrite it)."""
+    """Add a tape's gradient ``g`` to a slot, as an array of the slot's own (kernels overwrite
+    the gradients they are handed; the tape may hand one array to several inputs).
+    """
     current = grads[slot]
-    if current is None:
-        grads[slot] = g if g.flags.writeable and g.flags.c_contiguous else xp.array(g)
-    else:
-        grads[slot] = current + g
+    grads[slot] = xp.array(g) if current is None else current + g
 
 
 def _kernel_of(layer: Any) -> Any:
@@ -201,24 +200,27 @@ class PlanStep:
             isinstance(last, _Kernel) and last.dst == self.output_slots[0] and \
             getattr(last.kernel, "output_activation", None) == "sigmoid"
         self.deferred = self.loss_kernel is not None
+        self.reversed_steps = self.steps[::-1]
 
     def forward(self, xs: list) -> list:
         slots = [None] * self.size
         for slot, x in zip(self.input_slots, xs):
             slots[slot] = x
         for step in self.steps:
-            step.forward(slots)
+            if step.__class__ is _Kernel:
+                slots[step.dst] = step.kernel.forward(slots[step.src], True)
+            else:
+                step.forward(slots)
         return slots
 
     def run(self, xs: list, ys: list, sws: list) -> Any:
         """One step; returns the pre-update prediction (deferred tracking) or None."""
         slots = self.forward(xs)
         grads: list = [None] * self.size
-        preds = [slots[s] for s in self.output_slots]
         kernel = self.loss_kernel
         result = None
         if kernel is not None:
-            p = preds[0]
+            p = slots[self.output_slots[0]]
             t = kernel.targets(ys[0], p) if p.ndim == 2 else None
             if t is None:  # targets the kernel cannot read: the tape's loss, from now on
                 self.loss_kernel, self.deferred, self.fused = None, False, False
@@ -230,25 +232,27 @@ class PlanStep:
             grads[self.output_slots[0]] = g
             result = p
         else:
-            self._tape_loss(preds, ys, sws, grads)
-        steps = self.steps
-        last = len(steps) - 1
-        for i in range(last, -1, -1):
-            step = steps[i]
-            if isinstance(step, _Kernel):
-                g = grads[step.dst]
-                if g is None:  # the layer's output does not reach the loss
-                    for view in step.grads:
-                        if view is not None:
-                            view[...] = 0
-                    continue
-                if i == last and self.fused:
-                    gx = step.kernel.backward(g, step.grads, step.need_input,
-                                              through_activation=False)
-                    if step.need_input:
-                        _accumulate(grads, step.src, gx)
-                    continue
-            step.backward(slots, grads)
+            self._tape_loss([slots[s] for s in self.output_slots], ys, sws, grads)
+        fused = self.fused
+        for step in self.reversed_steps:
+            if step.__class__ is not _Kernel:
+                step.backward(slots, grads)
+                continue
+            g = grads[step.dst]
+            if g is None:  # the layer's output does not reach the loss
+                for view in step.grads:
+                    if view is not None:
+                        view[...] = 0
+                continue
+            if fused:  # the last layer: g is already dL/dz
+                gx = step.kernel.backward(g, step.grads, step.need_input,
+                                          through_activation=False)
+                fused = False
+            else:
+                gx = step.kernel.backward(g, step.grads, step.need_input)
+            if step.need_input:
+                current = grads[step.src]
+                grads[step.src] = gx if current is None else current + gx
         params = self.params
         distribute.reduce_gradients(params.grad)
         self.model.optimizer.apply_flat(params.grad, params.flat, params.variables,
@@ -263,7 +267,7 @@ class PlanStep:
             total, parts = model._compiled_loss(ys, tensors, sw_list)
         for slot, g in zip(self.output_slots, backward(total, tensors)):
             if g is not None:
-                _accumulate(grads, slot, xp.asarray(g))
+                _accumulate(grads, slot, g)
         model._update_trackers(total, parts, tensors, ys, sw_list)
 
 
@@ -297,7 +301,9 @@ class Engine:
 
     def train(self, xs: list, kind: str, ys: list, sws: list) -> None:
         """One training step on one batch of arrays."""
-        signature = tuple((a.shape, a.dtype) for a in xs)
+        first = xs[0]
+        signature = (first.shape, first.dtype) if len(xs) == 1 else \
+            tuple((a.shape, a.dtype) for a in xs)
         plan = self.plans.get(signature)
         if plan is None:
             plan = self.plans[signature] = self._trace(xs)

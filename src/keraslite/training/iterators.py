@@ -172,7 +172,7 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
     callback_list, history, progbar, batch_hooks, initial_epoch = model._start_fit(
         callbacks, verbose, epochs, steps, initial_epoch)
     epoch_logs: dict = {}  # an unknown length is counted by telling the bar every step
-    train_batch = model._train_batch
+    train_batch = model._train_function()
     try:
         for epoch in range(initial_epoch, epochs):
             if not train.has_more():

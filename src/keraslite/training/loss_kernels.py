@@ -45,6 +45,8 @@ class LossKernel:
     def __init__(self, kind: str, from_logits: bool) -> None:
         self.kind, self.from_logits = kind, from_logits
         self.buffers = Buffers()
+        self.flags: dict = {}
+        self.deltas: dict = {}
 
     @classmethod
     def create(cls, fn: Any) -> LossKernel | None:
@@ -79,15 +81,25 @@ class LossKernel:
 
     def _inside(self, p: Any, low: float, high: float) -> Any:
         """The mask low <= p <= high, in a reused boolean buffer."""
-        mask = xp.greater_equal(p, low, out=self.buffers.get("inside", p.shape, bool))
-        upper = xp.less_equal(p, high, out=self.buffers.get("upper", p.shape, bool))
+        mask, upper = self._flags(p.shape)
+        xp.greater_equal(p, low, out=mask)
+        xp.less_equal(p, high, out=upper)
         mask &= upper
         return mask
+
+    def _flags(self, shape: tuple) -> tuple:
+        flags = self.flags.get(shape)
+        if flags is None:
+            flags = self.flags[shape] = (xp.empty(shape, bool), xp.empty(shape, bool))
+        return flags
 
     def sigmoid_delta(self, p: Any, t: Any) -> Any:
         """dL/dz of a sigmoid output p under binary cross-entropy, zero where p was clipped."""
         eps = epsilon()
-        dz = xp.subtract(p, t, out=self.buffers.get("dloss", p.shape, p.dtype))
+        dz = self.deltas.get((p.shape, p.dtype))
+        if dz is None:
+            dz = self.deltas[(p.shape, p.dtype)] = xp.empty(p.shape, p.dtype)
+        xp.subtract(p, t, out=dz)
         dz *= self._inside(p, eps, 1 - eps)
         dz *= 1.0 / (p.shape[0] * p.shape[1])
         return dz

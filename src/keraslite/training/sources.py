@@ -215,7 +215,9 @@ class ArraySource:
                 "The training data holds no samples: `x` has 0 rows, so there is nothing to "
                 "fit. Check how the data was loaded or split. Received: x with 0 samples"
             )
-        self.num_batches = max(-(-self.n // batch_size), 1)
+        rows = self.n if distribute.get_strategy() is None else \
+            len(distribute.shard_rows(xp.arange(self.n)))
+        self.num_batches = max(-(-rows // batch_size), 1)
         self.ran_out = False
         self._buffers: dict = {}
 

@@ -168,6 +168,12 @@ class Trainer(InputHandling, Inference, Steps):
             return
         self._engine.train(xs, kind, ys, sws)
 
+    def _train_function(self) -> Any:
+        """The train step of every batch of a fit, chosen once: ``f(xs, kind, ys, sws)``."""
+        if self._custom("train"):
+            return self._train_batch
+        return self._engine.train
+
     def _prepare_engine(self) -> None:
         """Create the engine, or let it drop plans traced for a changed model."""
         if self._custom("train"):

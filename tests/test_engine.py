@@ -1,0 +1,231 @@
+"""The engine's replayed step against the tape, for every layer of the catalogue and every loss.
+
+Each check builds a small model around the layer (a trainable Dense before it, so that the
+gradient w.r.t. the layer's input is checked too, and a Dense after it), takes one SGD step of
+learning rate 1 with the engine and one with the tape (``run_eagerly=True``) from the same
+weights and the same random state, in float64: the weights after the step (w - ∇L) and the
+layer's state (moving statistics) must agree. The layers are read from ``keraslite.layers``,
+so a new layer is covered when it arrives: give it an entry in SPECS if its constructor needs
+arguments or its input is not a batch of vectors.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import keraslite as keras
+from keraslite import layers, ops
+from keraslite.losses import registry
+from keraslite.training.engine import PlanStep
+
+# name -> list of (constructor kwargs, sample shape, number of inputs)
+SPECS: dict = {
+    "Activation": [({"activation": a}, (5,), 1) for a in
+                   ("relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu")],
+    "Dense": [({"units": 4, "activation": a}, (5,), 1) for a in
+              ("relu", "sigmoid", "tanh", "softmax", None, "softplus")] +
+             [({"units": 4, "activation": "relu"}, (3, 5), 1)],
+    "Dropout": [({"rate": 0.3}, (5,), 1), ({"rate": 0.3, "noise_shape": (None, 1)}, (5,), 1)],
+    "AlphaDropout": [({"rate": 0.3}, (5,), 1)],
+    "GaussianDropout": [({"rate": 0.3}, (5,), 1)],
+    "GaussianNoise": [({"stddev": 0.3}, (5,), 1)],
+    "SpatialDropout1D": [({"rate": 0.3}, (3, 5), 1)],
+    "BatchNormalization": [({}, (5,), 1), ({"momentum": 0.5}, (3, 5), 1),
+                           ({"center": False, "scale": False}, (5,), 1)],
+    "LayerNormalization": [({}, (5,), 1)],
+    "Normalization": [({"mean": 0.5, "variance": 2.0}, (5,), 1)],
+    "LeakyReLU": [({}, (5,), 1), ({"negative_slope": 0.05}, (3, 5), 1)],
+    "ReLU": [({}, (5,), 1), ({"max_value": 0.5, "negative_slope": 0.1}, (5,), 1)],
+    "PReLU": [({}, (5,), 1)],
+    "ELU": [({}, (5,), 1)],
+    "Softmax": [({}, (5,), 1)],
+    "Flatten": [({}, (3, 5), 1)],
+    "Identity": [({}, (5,), 1)],
+    "Lambda": [({"function": lambda x: ops.tanh(x)}, (5,), 1)],
+    "Permute": [({"dims": (2, 1)}, (3, 5), 1)],
+    "RepeatVector": [({"n": 2}, (5,), 1)],
+    "Rescaling": [({"scale": 0.5, "offset": 0.1}, (5,), 1)],
+    "Reshape": [({"target_shape": (5, 1)}, (5,), 1)],
+    "Add": [({}, (5,), 2)], "Subtract": [({}, (5,), 2)], "Multiply": [({}, (5,), 2)],
+    "Average": [({}, (5,), 2)], "Maximum": [({}, (5,), 2)], "Minimum": [({}, (5,), 2)],
+    "Concatenate": [({}, (5,), 2)], "Dot": [({"axes": 1}, (5,), 2)],
+}
+SKIP = {"Layer", "InputLayer"}
+
+
+def _catalogue() -> list:
+    params = []
+    for name in sorted(dir(layers)):
+        cls = getattr(layers, name)
+        if not (inspect.isclass(cls) and issubclass(cls, layers.Layer)) or name in SKIP:
+            continue
+        for i, spec in enumerate(SPECS.get(name, [({}, (5,), 1)])):
+            params.append(pytest.param(cls, spec, id=f"{name}-{i}"))
+    return params
+
+
+def _model(cls, spec):
+    kwargs, shape, n_inputs = spec
+    inputs = [keras.Input(shape) for _ in range(n_inputs)]
+    pre = [layers.Dense(shape[-1], activation="tanh")(t) for t in inputs]
+    try:
+        out = cls(**kwargs)(pre if n_inputs > 1 else pre[0])
+    except (TypeError, ValueError) as err:
+        pytest.skip(f"{cls.__name__} needs an entry in SPECS ({err})")
+    if len(out.shape) > 2:
+        out = layers.Flatten()(out)
+    return keras.Model(inputs, layers.Dense(3, activation="softmax")(out))
+
+
+def _step(model, x, y, loss, eager):
+    keras.utils.set_random_seed(7)
+    model.compile(optimizer=keras.optimizers.SGD(1.0), loss=loss, run_eagerly=eager)
+    model.train_on_batch(x, y)
+    return [w.copy() for w in model.get_weights()]
+
+
+def _compare(model, x, y, loss):
+    start = [w.copy() for w in model.get_weights()]
+    engine = _step(model, x, y, loss, False)
+    plans = list(model._engine.plans.values())
+    model.set_weights(start)
+    tape = _step(model, x, y, loss, True)
+    for a, b in zip(engine, tape):
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+    assert any(not np.allclose(a, w) for a, w in zip(engine, start))  # it did train
+    return plans
+
+
+@pytest.mark.parametrize(("cls", "spec"), _catalogue())
+@pytest.mark.parametrize("batch", [6, 1])
+def test_engine_step_equals_tape_step_for_every_layer(float64, cls, spec, batch):
+    keras.utils.set_random_seed(1)
+    model = _model(cls, spec)
+    rng = np.random.default_rng(2)
+    x = [rng.normal(size=(batch,) + spec[1]) for _ in range(spec[2])]
+    y = rng.integers(0, 3, batch)
+    plans = _compare(model, x if len(x) > 1 else x[0], y, "sparse_categorical_crossentropy")
+    if cls.__name__ != "Lambda":  # a layer that computes masks runs the whole model taped
+        assert all(isinstance(p, PlanStep) for p in plans)
+
+
+def _losses() -> list:
+    seen, out = set(), []
+    for name, value in sorted(registry.ALL.items()):
+        if inspect.isclass(value) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        out.append(name)
+    return out
+
+
+@pytest.mark.parametrize("loss", _losses())
+@pytest.mark.parametrize("weighted", [False, True], ids=["plain", "weighted"])
+def test_engine_step_equals_tape_step_for_every_loss(float64, loss, weighted):
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(6, activation="relu"),
+                              layers.Dropout(0.2), layers.BatchNormalization(),
+                              layers.Dense(3, activation="softmax")])
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(8, 4))
+    if loss.startswith("sparse"):
+        y = rng.integers(0, 3, 8)
+    else:
+        y = rng.dirichlet(np.ones(3), 8)
+        if "binary" in loss or "hinge" in loss:
+            y = (y > 0.3).astype("float64")
+    sample_weight = np.linspace(0.5, 1.5, 8) if weighted else None
+    start = [w.copy() for w in model.get_weights()]
+    results = []
+    for eager in (False, True):
+        model.set_weights(start)
+        keras.utils.set_random_seed(7)
+        model.compile(optimizer=keras.optimizers.SGD(1.0), loss=loss, run_eagerly=eager,
+                      metrics=["accuracy"])
+        logs = model.train_on_batch(x, y, sample_weight=sample_weight, return_dict=True)
+        results.append(([w.copy() for w in model.get_weights()], logs))
+    (w_engine, logs_engine), (w_tape, logs_tape) = results
+    for a, b in zip(w_engine, w_tape):
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+    assert logs_engine.keys() == logs_tape.keys()
+    for key in logs_engine:
+        np.testing.assert_allclose(logs_engine[key], logs_tape[key], rtol=1e-9, err_msg=key)
+
+
+def test_a_custom_layer_written_with_ops_runs_as_a_tape_segment(float64):
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, x):
+            return ops.multiply(ops.tanh(x), self.w)
+
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(5), Scale(), layers.Dropout(0.3),
+                              layers.Dense(1, activation="sigmoid")])
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(7, 4)), rng.integers(0, 2, 7).astype("float64")
+    plans = _compare(model, x, y, "binary_crossentropy")
+    assert all(isinstance(p, PlanStep) for p in plans)
+
+
+def test_a_subclass_overriding_call_does_not_inherit_the_kernel(float64):
+    class Doubled(layers.Dense):
+        def call(self, x):
+            return ops.multiply(super().call(x), 2.0)
+
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential([keras.Input((3,)), Doubled(4, activation="relu"),
+                              layers.Dense(2, activation="softmax")])
+    rng = np.random.default_rng(7)
+    _compare(model, rng.normal(size=(5, 3)), rng.integers(0, 2, 5),
+             "sparse_categorical_crossentropy")
+
+
+def test_regularizers_and_subclassed_models_run_the_whole_step_on_the_tape(float64):
+    model = keras.Sequential([keras.Input((3,)),
+                              layers.Dense(4, kernel_regularizer="l2", activation="relu"),
+                              layers.Dense(1)])
+    rng = np.random.default_rng(8)
+    plans = _compare(model, rng.normal(size=(5, 3)), rng.normal(size=5), "mse")
+    assert not any(isinstance(p, PlanStep) for p in plans)
+
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = layers.Dense(4, activation="relu"), layers.Dense(1)
+
+        def call(self, x):
+            return self.b(self.a(x))
+
+    net = Net()
+    net(np.zeros((1, 3)))
+    plans = _compare(net, rng.normal(size=(5, 3)), rng.normal(size=5), "mse")
+    assert not any(isinstance(p, PlanStep) for p in plans)
+
+
+def test_distribution_hooks_are_called_once_per_step():
+    from keraslite.training import distribute
+
+    calls = {"shard": 0, "reduce": 0}
+
+    class Recorder:
+        def shard_rows(self, order):
+            calls["shard"] += 1
+            return order[::2]  # this worker's half
+
+        def reduce_gradients(self, flat):
+            calls["reduce"] += 1
+
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    distribute.set_strategy(Recorder())
+    try:
+        model.fit(np.zeros((20, 3)), np.zeros(20), batch_size=5, epochs=2, verbose=0)
+    finally:
+        distribute.set_strategy(None)
+    assert calls["reduce"] == 4  # 10 rows per worker: 2 steps per epoch
+    assert calls["shard"] >= 2  # each epoch's order
