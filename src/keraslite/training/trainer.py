@@ -8,6 +8,7 @@ Data is converted and checked once; each epoch gathers its shuffled batches with
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 from keraslite import losses as losses_module
@@ -18,6 +19,7 @@ from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
 from keraslite.lazy import LazyModule
 from keraslite.metrics import Mean
+from keraslite.naming import KerasliteWarning, user_stacklevel
 from keraslite.training import data as data_module
 from keraslite.training import iterators
 from keraslite.training.compile import CompiledLoss, CompiledMetrics
@@ -59,6 +61,12 @@ class Trainer(InputHandling, Inference, Steps):
             weighted_metrics: metrics that also take ``sample_weight`` / ``class_weight``.
 
         """
+        if steps_per_execution != 1:
+            warnings.warn(KerasliteWarning(
+                "compile(steps_per_execution=...) is ignored: it groups steps into one call "
+                "of a compiled accelerator function in Keras, while keraslite runs each step "
+                "on NumPy as it comes (callbacks still see every batch). Received: "
+                f"steps_per_execution={steps_per_execution!r}"), stacklevel=user_stacklevel())
         self.optimizer = optimizers_module.get(optimizer)
         _validate_identifiers(loss, losses_module.get)
         for spec in (metrics, weighted_metrics):
