@@ -69,7 +69,14 @@ PEERS = [
 # Pseudo-peers, run with keraslite's interpreter: the import baseline and the GEMM bound.
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
-WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "gemm", "memory"]
+WORKLOADS = ["import", "seed", "titanic", "small_batch", "small_batch_dropout", "small_batch_bn",
+             "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "gemm", "memory"]
+# Workloads that only some peers run (the others: every peer).
+ONLY_PEERS = {"small_batch_dropout": {"keraslite", "keras-jax", "keras-tf", "torch"},
+              "small_batch_bn": {"keraslite", "keras-jax", "keras-tf"},
+              "small_batch_leaky": {"keraslite", "keras-jax", "keras-tf", "torch"},
+              "mlp_reg": {"keraslite", "keras-jax", "keras-tf", "torch"}}
+
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -160,7 +167,8 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
         if round_index == 0:  # tracemalloc's answer does not depend on the machine's load
             jobs.append((kl, ["memory.py", "alloc", *q], "keraslite-alloc"))
         return jobs
-    return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers]
+    return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
+            if p.name in ONLY_PEERS.get(workload, {p.name})]
 
 
 def machine() -> dict:
