@@ -25,6 +25,9 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import xp
+from keraslite.ops.nn import ACTIVATIONS as ACTIVATIONS
+from keraslite.ops.nn import sigmoid_inplace as sigmoid_inplace
+from keraslite.ops.nn import softmax_inplace as softmax_inplace
 
 
 class Buffers:
@@ -39,59 +42,6 @@ class Buffers:
         if array is None:
             array = self._arrays[key] = xp.empty(shape, dtype)
         return array
-
-
-def sigmoid_inplace(z: Any) -> Any:
-    """σ(z) = (1 + tanh(z / 2)) / 2, in place: no overflow and no temporaries."""
-    z *= 0.5
-    xp.tanh(z, out=z)
-    z *= 0.5
-    z += 0.5
-    return z
-
-
-def softmax_inplace(z: Any, row: Any) -> Any:
-    """Softmax over the last axis of ``z``, in place; ``row`` is an (n, 1) work array."""
-    xp.maximum.reduce(z, axis=-1, keepdims=True, out=row)
-    z -= row
-    xp.exp(z, out=z)
-    xp.add.reduce(z, axis=-1, keepdims=True, out=row)
-    z /= row
-    return z
-
-
-# Activations whose derivative is read from their output a:  g ← g · f'(z).
-def _relu_back(g: Any, a: Any, work: Any, row: Any) -> None:
-    xp.sign(a, out=work)  # a = max(z, 0) ≥ 0: sign(a) is 1 where z > 0, else 0
-    g *= work
-
-
-def _sigmoid_back(g: Any, a: Any, work: Any, row: Any) -> None:
-    xp.subtract(1, a, out=work)
-    work *= a
-    g *= work
-
-
-def _tanh_back(g: Any, a: Any, work: Any, row: Any) -> None:
-    xp.multiply(a, a, out=work)
-    xp.subtract(1, work, out=work)
-    g *= work
-
-
-def _softmax_back(g: Any, a: Any, work: Any, row: Any) -> None:
-    xp.multiply(g, a, out=work)
-    xp.add.reduce(work, axis=-1, keepdims=True, out=row)
-    g -= row
-    g *= a
-
-
-ACTIVATIONS = {
-    "linear": (lambda z, row: z, None),
-    "relu": (lambda z, row: xp.maximum(z, 0, out=z), _relu_back),
-    "sigmoid": (lambda z, row: sigmoid_inplace(z), _sigmoid_back),
-    "tanh": (lambda z, row: xp.tanh(z, out=z), _tanh_back),
-    "softmax": (softmax_inplace, _softmax_back),
-}
 
 
 class DenseKernel:

@@ -12,7 +12,8 @@ from typing import Any
 
 from keraslite import losses as losses_module
 from keraslite.backend import epsilon, xp
-from keraslite.layers.kernels import Buffers, sigmoid_inplace, softmax_inplace
+from keraslite.layers.kernels import Buffers
+from keraslite.ops.nn import sigmoid_inplace, softmax_inplace
 
 _LOSS_KINDS = {
     losses_module.mean_squared_error: "mse",
