@@ -225,6 +225,8 @@ class PlanStep:
             if t is None:  # targets the kernel cannot read: the tape's loss, from now on
                 self.loss_kernel, self.deferred, self.fused = None, False, False
                 kernel = None
+            elif sws and sws[0].ndim != 1:  # weights per element: the tape's loss
+                kernel = None
         if kernel is not None:
             g = kernel.sigmoid_delta(p, t) if self.fused else kernel.gradient(p, t)
             if sws:
@@ -233,7 +235,7 @@ class PlanStep:
             result = p
         else:
             self._tape_loss([slots[s] for s in self.output_slots], ys, sws, grads)
-        fused = self.fused
+        fused = self.fused and kernel is not None
         for step in self.reversed_steps:
             if step.__class__ is not _Kernel:
                 step.backward(slots, grads)
