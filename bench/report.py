@@ -17,6 +17,10 @@ ROWS = [
     ("mlp-large: train step, batch 128, adam, ms", "mlp", "step_ms", "{:.2f}"),
     ("mlp-large: predict 60,000 rows, batch 1024, s", "mlp", "predict_s", "{:.3f}"),
     ("mlp-reg (BN + Dropout): train step, batch 128, ms", "mlp_reg", "step_ms", "{:.2f}"),
+    ("augment: flip+rotate+zoom+contrast+resize 64²×3, batch 64, ms/step", "augment",
+     "aug_step_ms", "{:.1f}"),
+    ("gridsearch: GridSearchCV 2 x 3-fold + refit, titanic, s", "gridsearch", "search_s",
+     "{:.2f}"),
     ("`import`, whole process, s", "import", "wall_s", "{:.3f}"),
     ("mlp-large process peak RSS, MiB (info)", "mlp", "rss_peak_mb", "{:.0f}"),
 ]
@@ -131,7 +135,7 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
             f"{g['predict_bound_s']:.3f} s for 60,000 rows), {g['square2048_gflops']:.0f} "
             "GFLOP/s for 2048^3.")
     acc = []
-    for w in ("titanic", "titanic_adam"):
+    for w in ("titanic", "titanic_adam", "gridsearch"):
         row = [f"{labels[n]} {get(w, n, 'test_acc'):.2f}" for n in names
                if get(w, n, "test_acc") is not None]
         if row:

@@ -70,12 +70,15 @@ PEERS = [
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
 WORKLOADS = ["import", "seed", "titanic", "small_batch", "small_batch_dropout", "small_batch_bn",
-             "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "gemm", "memory"]
-# Workloads that only some peers run (the others: every peer).
-ONLY_PEERS = {"small_batch_dropout": {"keraslite", "keras-jax", "keras-tf", "torch"},
-              "small_batch_bn": {"keraslite", "keras-jax", "keras-tf"},
-              "small_batch_leaky": {"keraslite", "keras-jax", "keras-tf", "torch"},
-              "mlp_reg": {"keraslite", "keras-jax", "keras-tf", "torch"}}
+             "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "gemm", "memory", "augment",
+             "gridsearch"]
+# Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop;
+# the layer variants: no scikit-learn; BatchNormalization at batch 1: PyTorch refuses it).
+SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py"),
+               "small_batch_dropout": ("keras_api.py", "torch_loop.py"),
+               "small_batch_bn": ("keras_api.py",),
+               "small_batch_leaky": ("keras_api.py", "torch_loop.py"),
+               "mlp_reg": ("keras_api.py", "torch_loop.py")}
 
 
 def interpreter(peer: Peer) -> str | None:
@@ -168,7 +171,7 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
             jobs.append((kl, ["memory.py", "alloc", *q], "keraslite-alloc"))
         return jobs
     return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
-            if p.name in ONLY_PEERS.get(workload, {p.name})]
+            if p.script in SCRIPTS_FOR.get(workload, (p.script,))]
 
 
 def machine() -> dict:

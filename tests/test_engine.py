@@ -21,8 +21,43 @@ from keraslite import layers, ops
 from keraslite.losses import registry
 from keraslite.training.engine import PlanStep
 
-# name -> list of (constructor kwargs, sample shape, number of inputs)
+IMAGE = (6, 6, 3)
+WORDS = np.array(["a b", "b c", "c a d", "d", "a", "b b"])
+
+
+def _words(rng, n):
+    return WORDS[rng.integers(0, len(WORDS), n)]
+
+
+def _ints(rng, n):
+    return rng.integers(0, 4, (n, 1))
+
+
+# name -> list of (constructor kwargs, sample shape, number of inputs[, options]); options:
+# "raw": the layer reads the model's input directly (no trainable Dense before it, for layers
+# that take strings or integer ids), "dtype" the Input's dtype, "data"(rng, n) the inputs.
 SPECS: dict = {
+    "CategoryEncoding": [({"num_tokens": 4, "output_mode": "one_hot"}, (1,), 1,
+                          {"raw": True, "dtype": "int64", "data": _ints})],
+    "Hashing": [({"num_bins": 5}, (1,), 1, {"raw": True, "dtype": "int64", "data": _ints})],
+    "IntegerLookup": [({"vocabulary": [1, 2, 3]}, (1,), 1,
+                       {"raw": True, "dtype": "int64", "data": _ints})],
+    "StringLookup": [({"vocabulary": ["a", "b", "c"], "output_mode": "multi_hot"}, (), 1,
+                      {"raw": True, "dtype": "string", "data": _words})],
+    "TextVectorization": [({"vocabulary": ["a", "b", "c"], "output_mode": "tf_idf",
+                            "idf_weights": [1.0, 1.5, 2.0]}, (), 1,
+                           {"raw": True, "dtype": "string", "data": _words})],
+    "CenterCrop": [({"height": 4, "width": 4}, IMAGE, 1)],
+    # at inference keraslite's RandomCrop returns the image uncropped (a model built on
+    # (6, 6, 3) then fails), so the crop is checked on images of the crop's size
+    "RandomCrop": [({"height": 4, "width": 4}, (4, 4, 3), 1)],
+    "Resizing": [({"height": 4, "width": 5}, IMAGE, 1)],
+    "RandomFlip": [({}, IMAGE, 1)],
+    "RandomBrightness": [({"factor": 0.2, "value_range": (-3, 3)}, IMAGE, 1)],
+    "RandomContrast": [({"factor": 0.2}, IMAGE, 1)],
+    "RandomRotation": [({"factor": 0.1}, IMAGE, 1)],
+    "RandomTranslation": [({"height_factor": 0.1, "width_factor": 0.1}, IMAGE, 1)],
+    "RandomZoom": [({"height_factor": 0.1}, IMAGE, 1)],
     "Activation": [({"activation": a}, (5,), 1) for a in
                    ("relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu")],
     "Dense": [({"units": 4, "activation": a}, (5,), 1) for a in
@@ -53,7 +88,7 @@ SPECS: dict = {
     "Average": [({}, (5,), 2)], "Maximum": [({}, (5,), 2)], "Minimum": [({}, (5,), 2)],
     "Concatenate": [({}, (5,), 2)], "Dot": [({"axes": 1}, (5,), 2)],
 }
-SKIP = {"Layer", "InputLayer"}
+SKIP = {"Layer", "InputLayer", "KerasTensor"}
 
 
 def _catalogue() -> list:
@@ -68,9 +103,11 @@ def _catalogue() -> list:
 
 
 def _model(cls, spec):
-    kwargs, shape, n_inputs = spec
-    inputs = [keras.Input(shape) for _ in range(n_inputs)]
-    pre = [layers.Dense(shape[-1], activation="tanh")(t) for t in inputs]
+    kwargs, shape, n_inputs = spec[:3]
+    options = spec[3] if len(spec) > 3 else {}
+    inputs = [keras.Input(shape, dtype=options.get("dtype")) for _ in range(n_inputs)]
+    pre = inputs if options.get("raw") else [
+        layers.Dense(shape[-1], activation="tanh")(t) for t in inputs]
     try:
         out = cls(**kwargs)(pre if n_inputs > 1 else pre[0])
     except (TypeError, ValueError) as err:
@@ -87,12 +124,19 @@ def _step(model, x, y, loss, eager):
     return [w.copy() for w in model.get_weights()]
 
 
-def _compare(model, x, y, loss):
-    start = [w.copy() for w in model.get_weights()]
-    engine = _step(model, x, y, loss, False)
-    plans = list(model._engine.plans.values())
-    model.set_weights(start)
-    tape = _step(model, x, y, loss, True)
+def _compare(build, x, y, loss):
+    """One step of two identical models (``build()`` after the same seed, so that layers
+    with random streams of their own draw alike): the engine's, then the tape's.
+    """
+    results, plans = [], []
+    for eager in (False, True):
+        keras.utils.set_random_seed(1)
+        model = build()
+        start = [w.copy() for w in model.get_weights()]
+        results.append(_step(model, x, y, loss, eager))
+        if not eager:
+            plans = list(model._engine.plans.values())
+    engine, tape = results
     for a, b in zip(engine, tape):
         np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
     assert any(not np.allclose(a, w) for a, w in zip(engine, start))  # it did train
@@ -102,12 +146,13 @@ def _compare(model, x, y, loss):
 @pytest.mark.parametrize(("cls", "spec"), _catalogue())
 @pytest.mark.parametrize("batch", [6, 1])
 def test_engine_step_equals_tape_step_for_every_layer(float64, cls, spec, batch):
-    keras.utils.set_random_seed(1)
-    model = _model(cls, spec)
     rng = np.random.default_rng(2)
-    x = [rng.normal(size=(batch,) + spec[1]) for _ in range(spec[2])]
+    data = (spec[3] if len(spec) > 3 else {}).get("data")
+    x = [rng.normal(size=(batch,) + spec[1]) if data is None else data(rng, batch)
+         for _ in range(spec[2])]
     y = rng.integers(0, 3, batch)
-    plans = _compare(model, x if len(x) > 1 else x[0], y, "sparse_categorical_crossentropy")
+    plans = _compare(lambda: _model(cls, spec), x if len(x) > 1 else x[0], y,
+                     "sparse_categorical_crossentropy")
     if cls.__name__ != "Lambda":  # a layer that computes masks runs the whole model taped
         assert all(isinstance(p, PlanStep) for p in plans)
 
@@ -163,12 +208,13 @@ def test_a_custom_layer_written_with_ops_runs_as_a_tape_segment(float64):
         def call(self, x):
             return ops.multiply(ops.tanh(x), self.w)
 
-    keras.utils.set_random_seed(5)
-    model = keras.Sequential([keras.Input((4,)), layers.Dense(5), Scale(), layers.Dropout(0.3),
-                              layers.Dense(1, activation="sigmoid")])
+    def build():
+        return keras.Sequential([keras.Input((4,)), layers.Dense(5), Scale(),
+                                 layers.Dropout(0.3), layers.Dense(1, activation="sigmoid")])
+
     rng = np.random.default_rng(6)
     x, y = rng.normal(size=(7, 4)), rng.integers(0, 2, 7).astype("float64")
-    plans = _compare(model, x, y, "binary_crossentropy")
+    plans = _compare(build, x, y, "binary_crossentropy")
     assert all(isinstance(p, PlanStep) for p in plans)
 
 
@@ -177,20 +223,23 @@ def test_a_subclass_overriding_call_does_not_inherit_the_kernel(float64):
         def call(self, x):
             return ops.multiply(super().call(x), 2.0)
 
-    keras.utils.set_random_seed(5)
-    model = keras.Sequential([keras.Input((3,)), Doubled(4, activation="relu"),
-                              layers.Dense(2, activation="softmax")])
+    def build():
+        return keras.Sequential([keras.Input((3,)), Doubled(4, activation="relu"),
+                                 layers.Dense(2, activation="softmax")])
+
     rng = np.random.default_rng(7)
-    _compare(model, rng.normal(size=(5, 3)), rng.integers(0, 2, 5),
+    _compare(build, rng.normal(size=(5, 3)), rng.integers(0, 2, 5),
              "sparse_categorical_crossentropy")
 
 
 def test_regularizers_and_subclassed_models_run_the_whole_step_on_the_tape(float64):
-    model = keras.Sequential([keras.Input((3,)),
-                              layers.Dense(4, kernel_regularizer="l2", activation="relu"),
-                              layers.Dense(1)])
+    def build():
+        return keras.Sequential([keras.Input((3,)),
+                                 layers.Dense(4, kernel_regularizer="l2", activation="relu"),
+                                 layers.Dense(1)])
+
     rng = np.random.default_rng(8)
-    plans = _compare(model, rng.normal(size=(5, 3)), rng.normal(size=5), "mse")
+    plans = _compare(build, rng.normal(size=(5, 3)), rng.normal(size=5), "mse")
     assert not any(isinstance(p, PlanStep) for p in plans)
 
     class Net(keras.Model):
@@ -201,9 +250,12 @@ def test_regularizers_and_subclassed_models_run_the_whole_step_on_the_tape(float
         def call(self, x):
             return self.b(self.a(x))
 
-    net = Net()
-    net(np.zeros((1, 3)))
-    plans = _compare(net, rng.normal(size=(5, 3)), rng.normal(size=5), "mse")
+    def build_net():
+        net = Net()
+        net(np.zeros((1, 3)))
+        return net
+
+    plans = _compare(build_net, rng.normal(size=(5, 3)), rng.normal(size=5), "mse")
     assert not any(isinstance(p, PlanStep) for p in plans)
 
 

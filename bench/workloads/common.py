@@ -24,6 +24,9 @@ SEED = {"n": 25, "features": 3, "epochs": 100, "batch": 5}
 TITANIC = {"epochs": 20, "batch": 25}
 SMALL_BATCH = {"epochs": 6, "quick_epochs": 4, "batch": 1}  # the first epoch is warm-up
 TITANIC_ADAM = {"epochs": 100, "batch": 25}
+# GridSearchCV over one hidden layer's width (standardized Titanic, adam): 2 candidates x 3 folds
+# + the refit = 7 fits, one process (n_jobs=1).
+GRIDSEARCH = {"epochs": 30, "quick_epochs": 10, "batch": 25, "cv": 3, "hidden": [10, 20]}
 MLP = {"n": 60000, "features": 784, "hidden": 512, "classes": 10, "batch": 128,
        "predict_batch": 1024}
 # Warm-up before the timed epoch: 10 full batches and one batch of the final size (60000 % 128),
@@ -31,6 +34,9 @@ MLP = {"n": 60000, "features": 784, "hidden": 512, "classes": 10, "batch": 128,
 MLP_WARMUP_ROWS = 10 * MLP["batch"] + MLP["n"] % MLP["batch"]
 MLP_PREDICT_WARMUP_ROWS = MLP["predict_batch"] + MLP["n"] % MLP["predict_batch"]
 MLP_LAYERS = [(784, 512), (512, 512), (512, 10)]
+# augment: images through RandomFlip, RandomRotation, RandomZoom, RandomContrast, Resizing.
+AUGMENT = {"n": 1024, "quick_n": 512, "size": 64, "channels": 3, "resize": 32, "batch": 64,
+           "classes": 10}
 MLP_PARAMS = sum(i * o + o for i, o in MLP_LAYERS)  # 669,706
 
 
@@ -103,6 +109,15 @@ def reset_peak_rss() -> bool:
         return True
     except OSError:
         return False
+
+
+def augment_data() -> tuple[np.ndarray, np.ndarray]:
+    """Images (n, 64, 64, 3) float32 in [0, 255) and labels 0..9."""
+    rng = np.random.default_rng(0)
+    n = AUGMENT["quick_n" if quick() else "n"]
+    x = rng.random((n, AUGMENT["size"], AUGMENT["size"], AUGMENT["channels"]),
+                   dtype=np.float32) * 255
+    return x, rng.integers(0, AUGMENT["classes"], n)
 
 
 def quick() -> bool:

@@ -16,6 +16,8 @@ import warnings
 
 import numpy as np
 from common import (
+    AUGMENT,
+    GRIDSEARCH,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
@@ -23,6 +25,7 @@ from common import (
     SMALL_BATCH,
     TITANIC,
     TITANIC_ADAM,
+    augment_data,
     emit,
     median,
     mlp_data,
@@ -172,12 +175,61 @@ def run_mlp(regularized=False):
             "rss_peak_mb": peak_rss_mb()}
 
 
+def run_augment():
+    """One epoch through the image augmentation layers (active in fit), after a warm-up."""
+    x, y = augment_data()
+    size, batch = AUGMENT["size"], AUGMENT["batch"]
+    model = keras.Sequential([
+        keras.Input((size, size, AUGMENT["channels"])),
+        layers.RandomFlip("horizontal", seed=1), layers.RandomRotation(0.1, seed=2),
+        layers.RandomZoom(0.1, seed=3), layers.RandomContrast(0.2, seed=4),
+        layers.Resizing(AUGMENT["resize"], AUGMENT["resize"]), layers.Rescaling(1 / 255),
+        layers.Flatten(), layers.Dense(AUGMENT["classes"], activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x[:2 * batch], y[:2 * batch], epochs=1, batch_size=batch, verbose=0)
+    timer = EpochTimer()
+    model.fit(x, y, epochs=1, batch_size=batch, verbose=0, callbacks=[timer])
+    return {"aug_step_ms": timer.times[0] / steps_per_epoch(len(x), batch) * 1e3}
+
+
+def run_gridsearch():
+    """GridSearchCV over Keras 3's SKLearnClassifier (keras.wrappers; scikit-learn needed)."""
+    try:
+        from sklearn.model_selection import GridSearchCV
+    except ImportError:
+        sys.exit("gridsearch needs scikit-learn in this interpreter (bench/setup_peers.sh)")
+    wrappers = importlib.import_module(f"{LIB}.wrappers")
+    x, y, xt, yt = titanic_data(standardize=True)
+
+    def build(X, y, hidden):
+        model = keras.Sequential([keras.Input((X.shape[1],)),
+                                  layers.Dense(hidden, activation="relu"),
+                                  layers.Dense(y.shape[1], activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        return model
+
+    epochs = GRIDSEARCH["quick_epochs" if quick() else "epochs"]
+    fit_kwargs = {"epochs": epochs, "batch_size": GRIDSEARCH["batch"], "verbose": 0}
+    estimator = wrappers.SKLearnClassifier(build, model_kwargs={"hidden": 10},
+                                           fit_kwargs=fit_kwargs)
+    # fit_kwargs goes in the grid too: Keras 3's __sklearn_clone__ drops it from the clones
+    # GridSearchCV fits (they would train 1 epoch at batch 32 with a progress bar).
+    grid = {"model_kwargs": [{"hidden": h} for h in GRIDSEARCH["hidden"]],
+            "fit_kwargs": [fit_kwargs]}
+    search = GridSearchCV(estimator, grid, cv=GRIDSEARCH["cv"])
+    t0 = time.perf_counter()
+    search.fit(x, y)
+    elapsed = time.perf_counter() - t0
+    return {"search_s": elapsed, "test_acc": float(search.score(xt, yt))}
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
              "small_batch_dropout": lambda: run_small_batch("dropout"),
              "small_batch_bn": lambda: run_small_batch("bn"),
              "small_batch_leaky": lambda: run_small_batch("leaky"),
              "titanic_adam": run_titanic_adam, "mlp": run_mlp,
-             "mlp_reg": lambda: run_mlp(regularized=True)}
+             "mlp_reg": lambda: run_mlp(regularized=True), "augment": run_augment,
+             "gridsearch": run_gridsearch}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())

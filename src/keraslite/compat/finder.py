@@ -44,8 +44,9 @@ _PREPROCESSING_CHILDREN = frozenset({"sequence", "text", "image"})
 # Keras 2 module paths (relative to ``keras``) and where Keras 3 keeps their contents.
 _KERAS2_PATHS = {
     "engine": "keras.models and keras.layers",
-    "preprocessing": "keras.utils (pad_sequences, ...) or the preprocessing layers of "
-                     "keras.layers",
+    # keras.preprocessing and .sequence are still Keras 3 paths; .text is kept only in tf.keras.
+    "preprocessing.text": "keras.layers.TextVectorization (keraslite keeps Keras 2's "
+                          "Tokenizer here, with Keras 2's outputs)",
     "utils.np_utils": "keras.utils",
     "utils.vis_utils": "keras.utils",
     "utils.generic_utils": "keras.utils",

@@ -80,7 +80,8 @@ def _to_array(value: Any) -> np.ndarray:
 
 
 def _to_tensor(array: np.ndarray) -> Any:
-    return ops.convert_to_tensor(array) if array.dtype.kind in "biuf" else array
+    numeric = getattr(array, "dtype", None) is not None and array.dtype.kind in "biuf"
+    return ops.convert_to_tensor(array) if numeric else array  # strings stay as they are
 
 
 def _structure(value: Any) -> Any:

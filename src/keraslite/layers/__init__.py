@@ -6,14 +6,27 @@ from keraslite.layers.activations import PReLU as PReLU
 from keraslite.layers.activations import ReLU as ReLU
 from keraslite.layers.activations import Softmax as Softmax
 from keraslite.layers.base import Layer as Layer
+from keraslite.layers.categorical import CategoryEncoding as CategoryEncoding
+from keraslite.layers.categorical import Hashing as Hashing
 from keraslite.layers.core import Activation as Activation
 from keraslite.layers.core import Dense as Dense
 from keraslite.layers.dot import Dot as Dot
 from keraslite.layers.dot import dot as dot
+from keraslite.layers.image_augmentation import RandomRotation as RandomRotation
+from keraslite.layers.image_augmentation import RandomTranslation as RandomTranslation
+from keraslite.layers.image_augmentation import RandomZoom as RandomZoom
+from keraslite.layers.image_preprocessing import CenterCrop as CenterCrop
+from keraslite.layers.image_preprocessing import RandomBrightness as RandomBrightness
+from keraslite.layers.image_preprocessing import RandomContrast as RandomContrast
+from keraslite.layers.image_preprocessing import RandomCrop as RandomCrop
+from keraslite.layers.image_preprocessing import RandomFlip as RandomFlip
+from keraslite.layers.image_preprocessing import Resizing as Resizing
 from keraslite.layers.input_layer import Input as Input
 from keraslite.layers.input_layer import InputLayer as InputLayer
 from keraslite.layers.lambda_layer import Identity as Identity
 from keraslite.layers.lambda_layer import Lambda as Lambda
+from keraslite.layers.lookup_layers import IntegerLookup as IntegerLookup
+from keraslite.layers.lookup_layers import StringLookup as StringLookup
 from keraslite.layers.merging import Add as Add
 from keraslite.layers.merging import Average as Average
 from keraslite.layers.merging import Concatenate as Concatenate
@@ -42,3 +55,11 @@ from keraslite.layers.reshaping import Permute as Permute
 from keraslite.layers.reshaping import RepeatVector as RepeatVector
 from keraslite.layers.reshaping import Reshape as Reshape
 from keraslite.layers.symbolic import KerasTensor as KerasTensor
+from keraslite.layers.text_vectorization import TextVectorization as TextVectorization
+from keraslite.lazy import lazy_attributes as _lazy_attributes
+
+# keras.layers.serialize / deserialize live with the saving code, one floor up.
+__getattr__ = _lazy_attributes("keraslite.layers", {
+    "serialize": ("keraslite.saving.serialization", "serialize_layer"),
+    "deserialize": ("keraslite.saving.serialization", "deserialize_layer"),
+})

@@ -45,7 +45,7 @@ class SymbolicCalls:
         zeros (unknown sizes taken as 1).
         """
         def dummy(shape):
-            return Tensor(xp.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
+            return Tensor(_zeros(tuple(1 if d is None else d for d in shape), self.dtype))
 
         if _is_shape_structure(input_shape):
             args = dummy(input_shape)
@@ -59,7 +59,7 @@ class SymbolicCalls:
         """Symbolic outputs for symbolic inputs (shapes and dtypes only)."""
         def dummy(t):
             if isinstance(t, KerasTensor):
-                return Tensor(xp.zeros(tuple(1 if d is None else d for d in t.shape), t.dtype))
+                return Tensor(_zeros(tuple(1 if d is None else d for d in t.shape), t.dtype))
             return t
 
         real_args = map_structure(dummy, args)
@@ -131,6 +131,15 @@ class SymbolicCalls:
     @property
     def input_shape(self) -> Any:
         return self._build_shapes
+
+
+def _zeros(shape: tuple, dtype: str) -> Any:
+    """A dummy input for shape inference: empty strings for a string input, ones for a
+    boolean one (a mask that keeps every step), zeros otherwise.
+    """
+    if dtype == "string":
+        return xp.full(shape, "", dtype=object)
+    return (xp.ones if dtype == "bool" else xp.zeros)(shape, dtype)
 
 
 def _unbatched(shapes: Any) -> Any:

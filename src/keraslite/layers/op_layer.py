@@ -18,7 +18,10 @@ class OpLayer(Layer):
     def call(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
         from keraslite import ops
 
-        return getattr(ops, self.op_name)(*args, **kwargs)
+        fn: Any = ops
+        for part in self.op_name.split("."):  # "image.resize" is keraslite.ops.image.resize
+            fn = getattr(fn, part)
+        return fn(*args, **kwargs)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "op_name": self.op_name}

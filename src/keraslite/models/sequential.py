@@ -103,7 +103,9 @@ class Sequential(Model):
                     f"Received: input_shape={input_shape}"
                 )
         else:
-            first = InputLayer(batch_shape=(None,) + input_shape[1:])
+            # A first layer that reads text (TextVectorization) gets a string input, as in Keras.
+            dtype = getattr(self.layers[0], "_input_dtype", None) if self.layers else None
+            first = InputLayer(batch_shape=(None,) + input_shape[1:], dtype=dtype)
             self._stack.insert(0, first)
         x = first.output_tensor
         for layer in self.layers:

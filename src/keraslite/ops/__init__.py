@@ -4,6 +4,7 @@ Each op accepts Tensors, arrays or Python numbers and returns a Tensor; inside a
 :class:`~keraslite.GradientTape` (or a training step) it also records how to differentiate itself.
 """
 
+from keraslite.ops import image as image
 from keraslite.ops import operators as _operators
 from keraslite.ops.activations import elu as elu
 from keraslite.ops.activations import gelu as gelu

@@ -21,6 +21,7 @@ from keraslite.saving.resolve import UnsafeFileError
 CONFIG = "config.json"
 METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
+ASSETS = "assets/"
 # Keras 3 wrote .keras files to this layout; the version names the format that is followed.
 FORMAT_KERAS_VERSION = "3.15.1"
 # Limits on what a member may declare before a single byte of it is decompressed.
@@ -40,12 +41,17 @@ def metadata_json() -> str:
     })
 
 
-def write_archive(f: Any, config_json: str, weights: bytes) -> None:
-    """Write the three members of a ``.keras`` file to the binary file object ``f``."""
+def write_archive(f: Any, config_json: str, weights: bytes,
+                  assets: dict[str, bytes] | None = None) -> None:
+    """Write the members of a ``.keras`` file to the binary file object ``f``: metadata,
+    config, weights, and the layers' ``assets/...`` files if any.
+    """
     with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(METADATA, metadata_json())
         zf.writestr(CONFIG, config_json)
         zf.writestr(WEIGHTS, weights)
+        for name, data in sorted((assets or {}).items()):
+            zf.writestr(name, data)
 
 
 def is_zip(source: Any) -> bool:
@@ -56,14 +62,15 @@ def is_zip(source: Any) -> bool:
             source.seek(0)
 
 
-def read_archive(source: Any, want_weights: bool = True,
-                 want_config: bool = True) -> dict[str, bytes]:
+def read_archive(source: Any, want_weights: bool = True, want_config: bool = True,
+                 want_assets: bool = False) -> dict[str, bytes]:
     """The members of a ``.keras`` archive, as bytes, after checking the archive.
 
     Args:
         source: a path or a readable binary file object.
         want_weights: also read ``model.weights.h5`` (an error if it is missing).
         want_config: also read ``config.json`` (an error if it is missing).
+        want_assets: also read the members under ``assets/`` (layers' vocabularies, ...).
 
     Returns:
         ``{member name: bytes}`` for ``config.json``, ``metadata.json`` (if present) and
@@ -90,8 +97,9 @@ def read_archive(source: Any, want_weights: bool = True,
                 f"{sorted(names)[:20]}"
             )
         out = {}
-        for name in wanted + ([METADATA] if METADATA in names else []):
-            limit = MAX_MEMBER_BYTES if name == WEIGHTS else MAX_JSON_BYTES
+        assets = [n for n in names if want_assets and n.startswith(ASSETS)]
+        for name in wanted + ([METADATA] if METADATA in names else []) + assets:
+            limit = MAX_MEMBER_BYTES if name == WEIGHTS or name in assets else MAX_JSON_BYTES
             out[name] = _read_member(zf, names[name], limit)
     return out
 

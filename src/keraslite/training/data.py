@@ -52,13 +52,15 @@ def is_sparse(data: Any) -> bool:
     return type(data).__module__.startswith("scipy.sparse") and hasattr(data, "tocsr")
 
 
-def to_array(data: Any, argument: str, float_dtype: str | None = None) -> Any:
+def to_array(data: Any, argument: str, float_dtype: str | None = None,
+             strings: bool = False) -> Any:
     """Convert one input or target to an array, refusing strings with a helpful error.
 
     Args:
         data: an array, Tensor, DataFrame, Series or (nested) list of numbers.
         argument: the user's argument name (``x``, ``y`` ...) for error messages.
         float_dtype: cast floats (and ints, booleans) to this dtype; ``None`` keeps them.
+        strings: the model takes strings here (a ``dtype="string"`` input): keep them.
 
     """
     if isinstance(data, Tensor):
@@ -72,7 +74,7 @@ def to_array(data: Any, argument: str, float_dtype: str | None = None) -> Any:
         return SparseRows(data, float_dtype)
     if hasattr(data, "to_numpy") and hasattr(data, "dtypes") and hasattr(data, "columns"):
         bad = _columns_with(data, "OSUM")
-        if bad:
+        if bad and not strings:
             raise TypeError(
                 f"`{argument}` is a DataFrame with non-numeric columns {bad}. Neural networks "
                 "need numbers: encode them first (e.g. pandas.factorize or get_dummies) or drop "
@@ -90,15 +92,20 @@ def to_array(data: Any, argument: str, float_dtype: str | None = None) -> Any:
             f"truncate every sequence to one length first (keras.utils.pad_sequences(sequences, "
             f"maxlen=...)). Received: {argument} of type {type(data).__name__} ({err})"
         ) from None
+    if array.dtype.kind in "OUS" and strings:
+        return array.astype(object)
     if array.dtype.kind in "OUS":
         try:
             array = array.astype(floatx())
         except (TypeError, ValueError):
             sample = next((v for v in array.reshape(-1) if isinstance(v, (str, bytes))), None)
             text = " " in str(sample).strip()
-            fix = ("This looks like raw text: a network needs numbers, so tokenize the texts "
-                   "into integer ids and pad them to one length first (e.g. a "
-                   "keras.layers.TextVectorization layer)" if text else
+            fix = ("This looks like raw text, and this model's inputs are numbers. Either "
+                   "start the model with keras.Input(shape=(1,), dtype=\"string\") followed "
+                   "by a keras.layers.TextVectorization layer (call its adapt(texts) before "
+                   "fit), or tokenize the texts into numbers first: "
+                   "TextVectorization(output_mode=\"int\", output_sequence_length=...) after "
+                   "adapt, or Tokenizer + pad_sequences" if text else
                    "Convert strings to numbers first (for example with pandas.factorize or a "
                    "lookup table)")
             raise TypeError(
@@ -118,11 +125,15 @@ def frame_columns(data: Any) -> list[str] | None:
 
 
 def flatten_data(data: Any, argument: str, names: list[str] | None,
-                 float_dtype: str | None) -> tuple[list, str]:
+                 float_dtype: str | None, strings: Any = None) -> tuple[list, str]:
     """Return ``(arrays, kind)``: the list of arrays and how they were given.
 
     ``kind`` is ``"single"``, ``"list"`` or ``"dict"``; dicts are ordered by ``names``.
+    ``strings(i)`` tells whether the ``i``-th array may hold strings (a string input).
     """
+    def keep(i: int) -> bool:
+        return bool(strings is not None and strings(i))
+
     if data is None:
         return [], "none"
     if isinstance(data, dict):
@@ -135,12 +146,15 @@ def flatten_data(data: Any, argument: str, names: list[str] | None,
                 f"`{argument}` is a dict, so it needs a key for each of the model's names "
                 f"{names}; missing {missing}. Received keys: {sorted(data)}"
             )
-        return [to_array(data[n], f"{argument}[{n!r}]", float_dtype) for n in names], "dict"
+        return [to_array(data[n], f"{argument}[{n!r}]", float_dtype, keep(i))
+                for i, n in enumerate(names)], "dict"
     if isinstance(data, (list, tuple)) and data and all(
-        hasattr(d, "shape") or hasattr(d, "to_numpy") or isinstance(d, Tensor) for d in data
+        (hasattr(d, "shape") or hasattr(d, "to_numpy") or isinstance(d, Tensor))
+        and not isinstance(d, (str, bytes)) for d in data  # numpy's str_ has a shape
     ):
-        return [to_array(d, f"{argument}[{i}]", float_dtype) for i, d in enumerate(data)], "list"
-    return [to_array(data, argument, float_dtype)], "single"
+        return [to_array(d, f"{argument}[{i}]", float_dtype, keep(i))
+                for i, d in enumerate(data)], "list"
+    return [to_array(data, argument, float_dtype, keep(0))], "single"
 
 
 def check_lengths(named: list[tuple[str, Any]]) -> int:

@@ -119,7 +119,8 @@ class _Segment:
         for slot, t in zip(self.dsts, outs):
             slots[slot] = t.value if isinstance(t, Tensor) else xp.asarray(t)
 
-    def backward(self, slots: list, grads: list) -> None:
+    def backward(self, slots: list, grads: list) -> list:
+        """Backpropagate through the recorded call; returns the variables with no gradient."""
         sources = [t for t in self.inputs if t.requires_grad] + self.variables
         total: list = [None] * len(sources)
         for slot, out in zip(self.dsts, self.outputs):
@@ -135,11 +136,14 @@ class _Segment:
                 if total[k] is not None:
                     _accumulate(grads, slot, total[k])
                 k += 1
-        for view, g in zip(self.views, total[k:]):
+        unreached = []
+        for variable, view, g in zip(self.variables, self.views, total[k:]):
             if g is None:
                 view[...] = 0
+                unreached.append(variable)
             else:
                 view[...] = g
+        return unreached
 
 
 def _accumulate(grads: list, slot: int, g: Any) -> None:
@@ -236,15 +240,17 @@ class PlanStep:
         else:
             self._tape_loss([slots[s] for s in self.output_slots], ys, sws, grads)
         fused = self.fused and kernel is not None
+        unreached: list = []
         for step in self.reversed_steps:
             if step.__class__ is not _Kernel:
-                step.backward(slots, grads)
+                unreached += step.backward(slots, grads)
                 continue
             g = grads[step.dst]
             if g is None:  # the layer's output does not reach the loss
-                for view in step.grads:
+                for variable, view in zip(step.kernel.variables, step.grads):
                     if view is not None:
                         view[...] = 0
+                        unreached.append(variable)
                 continue
             if fused:  # the last layer: g is already dL/dz
                 gx = step.kernel.backward(g, step.grads, step.need_input,
@@ -257,8 +263,14 @@ class PlanStep:
                 grads[step.src] = gx if current is None else current + gx
         params = self.params
         distribute.reduce_gradients(params.grad)
-        self.model.optimizer.apply_flat(params.grad, params.flat, params.variables,
-                                        params.grad_views)
+        if not unreached:
+            self.model.optimizer.apply_flat(params.grad, params.flat, params.variables,
+                                            params.grad_views)
+        else:  # as the tape: variables without a gradient are left alone (with a warning)
+            missing = {id(v) for v in unreached}
+            self.model.optimizer.apply_arrays(
+                [None if id(v) in missing else view
+                 for v, view in zip(params.variables, params.grad_views)], params.variables)
         return result
 
     def _tape_loss(self, preds: list, ys: list, sws: list, grads: list) -> None:
@@ -285,6 +297,10 @@ class Engine:
         self.plans: dict = {}
         self.key: Any = None
         self.pending: list = []
+
+    def __reduce__(self) -> tuple:
+        """Pickled (a model sent to a worker) without its plans: they are traced again."""
+        return Engine, (self.model,)
 
     def prepare(self) -> None:
         """Drop the traced plans if the model, its variables, loss or optimizer changed

@@ -24,7 +24,8 @@ class InputHandling:
 
     def _prepare(self, x: Any, y: Any = None, sample_weight: Any = None,
                  argument: str = "x") -> tuple[list, str, list, list]:
-        xs, x_kind = data_module.flatten_data(x, argument, self._input_names(), None)
+        xs, x_kind = data_module.flatten_data(x, argument, self._input_names(), None,
+                                              self._wants_strings)
         xs = [a.astype(floatx()) if a.dtype.kind == "f" and a.dtype != floatx() else a
               for a in xs]
         xs = [a.astype(floatx()) if a.dtype.kind in "biu" and not self._wants_ints(i) else a
@@ -41,10 +42,20 @@ class InputHandling:
         xs = self._check_features(xs, x, has_targets=bool(ys))
         return xs, x_kind, ys, sws
 
+    def _wants_strings(self, index: int) -> bool:
+        """Whether input ``index`` takes strings: a ``dtype="string"`` input, or (a model not
+        built yet) a first layer that reads text, such as ``TextVectorization``.
+        """
+        inputs = getattr(self, "inputs", None)
+        if inputs and index < len(inputs) and inputs[index].dtype == "string":
+            return True
+        layers = getattr(self, "layers", None) or []
+        return index == 0 and bool(layers) and getattr(layers[0], "_takes_strings", False)
+
     def _wants_ints(self, index: int) -> bool:
         inputs = getattr(self, "inputs", None)
         if inputs and index < len(inputs):
-            return xp.dtype(inputs[index].dtype).kind in "iu"
+            return inputs[index].dtype != "string" and xp.dtype(inputs[index].dtype).kind in "iu"
         return False
 
     def _output_names_if_dict(self, y: Any) -> list[str] | None:

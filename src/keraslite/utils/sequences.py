@@ -37,6 +37,16 @@ def pad_sequences(sequences: Any, maxlen: int | None = None, dtype: Any = "int32
     if maxlen is None:
         maxlen = max((len(r) for r in rows), default=0)
     inner = next((r.shape[1:] for r in rows if len(r)), ())
+    kind = xp.dtype(dtype).kind if dtype is not object else "O"
+    if isinstance(value, str) and kind not in "OUS":
+        raise ValueError(f"`dtype` {dtype} is not compatible with `value`'s type: str. Use "
+                         "dtype=object (or a string dtype) to pad sequences of strings. "
+                         f"Received: value={value!r}, dtype={dtype!r}")
+    for i, row in enumerate(rows):
+        if len(row) and row.shape[1:] != inner:
+            raise ValueError(f"Shape of sample {row.shape[1:]} of sequence at position {i} "
+                             f"is different from expected shape {inner} (the first "
+                             "non-empty sequence's)")
     out = xp.full((len(rows), maxlen) + tuple(inner), value, dtype=dtype)
     for i, row in enumerate(rows):
         if not len(row) or not maxlen:
