@@ -237,10 +237,14 @@ class ArraySource:
         ey = [Shuffled(a, order) for a in ys]
         ew = [Shuffled(a, order) for a in sws]
         size = self.batch_size
+        simple = len(ex) == 1 and len(ey) == 1 and not ew  # the common case, without loops
         for step in range(-(-n // size) if steps is None else steps):
             start = (step * size) % n
             sl = slice(start, min(start + size, n))
-            yield [a[sl] for a in ex], kind, [a[sl] for a in ey], [a[sl] for a in ew]
+            if simple:
+                yield [ex[0][sl]], kind, [ey[0][sl]], []
+            else:
+                yield [a[sl] for a in ex], kind, [a[sl] for a in ey], [a[sl] for a in ew]
 
 
 def _converter(model: Any, targets: bool, what: str,
