@@ -111,3 +111,10 @@ def test_an_overridden_train_step_runs_as_written_and_the_default_step_on_the_en
     for a, b in zip(results[0][0], results[1][0]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5)
+
+
+@pytest.mark.parametrize("epochs", ["3", -1, 2.5, None])
+def test_fit_refuses_epochs_that_are_not_counts(epochs):
+    model = _model(3)
+    with pytest.raises(ValueError, match="epochs"):
+        model.fit(np.zeros((4, 3)), np.zeros(4), epochs=epochs, verbose=0)

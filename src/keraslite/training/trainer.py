@@ -262,6 +262,12 @@ class Trainer(InputHandling, Inference, Steps):
 
         """
         self._require_compiled("fit")
+        for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+            if isinstance(value, bool) or not isinstance(value, (int, xp.integer)) or value < 0:
+                raise ValueError(
+                    f"`{name}` must be a non-negative integer (a number of passes over the "
+                    f"data). Received: {name}={value!r}"
+                )
         return iterators.fit(
             self, x, y, batch_size=check_batch_size(batch_size), epochs=epochs,
             verbose=resolve_verbose(verbose), callbacks=callbacks,
