@@ -26,11 +26,16 @@ compares its gradients with the tape's (tests/test_engine.py runs over the whole
 **Which models replay per layer.** Sequential and Functional models (the graph is read from
 ``model._plan_graph()``) whose layers are each called once. The whole model runs as one tape
 step (the reference path, same numbers) when: the model's ``call`` is its own (a subclassed
-model), a layer is shared, a layer produces masks (``compute_mask`` / ``mask_zero``), the
-model has extra losses (``add_loss``, regularizers), ``run_eagerly=True``, the variables do
-not share one float dtype, or there are several outputs with a loss weight other than 1.
-An overridden ``train_step`` (or ``compute_loss``/``compute_metrics``) is the user's step and
-runs as written, on the tape.
+model, or a Sequential/Functional subclass overriding ``call``), a Functional model takes or
+returns a dict, a layer is shared, a layer produces masks (``compute_mask`` / ``mask_zero``),
+the model has extra losses (``add_loss``, regularizers), an output has no loss,
+``run_eagerly=True``, or the variables do not share one float dtype. The loss kernel is used
+for one output with loss weight 1 and targets it can read; otherwise the compiled loss is
+recorded on the tape for that step. An overridden ``train_step`` (or ``compute_loss`` /
+``compute_metrics``) is the user's step and runs as written, on the tape. A variable that gets
+no gradient in a step is left alone (with the tape's warning), as on the tape.
+
+**Hooks for data-parallel training**: :mod:`keraslite.training.distribute`.
 """
 
 from __future__ import annotations
