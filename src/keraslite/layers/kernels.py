@@ -106,7 +106,6 @@ class DropoutKernel:
 
     def __init__(self, layer: Any) -> None:
         self.layer = layer
-        self.keep = 1.0 - layer.rate
         self.sets: dict = {}
         self.active = False
 
@@ -120,9 +119,13 @@ class DropoutKernel:
                 xp.empty(x.shape, xp.float32), xp.empty(x.shape, x.dtype),
                 xp.empty(x.shape, x.dtype))
         uniform, scale, y = bufs
-        self.layer._rng().random(x.shape, dtype="float32", out=uniform)
-        xp.less(uniform, self.keep, out=scale)
-        scale *= x.dtype.type(1.0 / self.keep)
+        keep = 1.0 - self.layer.rate  # read at each step: the rate may be changed
+        if keep <= 0:  # everything dropped, as the layer's call (no random draw)
+            scale[...] = 0
+        else:
+            self.layer._rng().random(x.shape, dtype="float32", out=uniform)
+            xp.less(uniform, keep, out=scale)
+            scale *= x.dtype.type(1.0 / keep)
         self.scale = scale
         return xp.multiply(x, scale, out=y)
 
