@@ -210,16 +210,21 @@ class PlanStep:
             getattr(last.kernel, "output_activation", None) == "sigmoid"
         self.deferred = self.loss_kernel is not None
         self.reversed_steps = self.steps[::-1]
+        # (kernel.forward, source slot, output slot, None) or (None, 0, 0, segment): the
+        # replay loop then does no attribute lookups
+        self.forward_calls = [
+            (step.kernel.forward, step.src, step.dst, None) if step.__class__ is _Kernel
+            else (None, 0, 0, step) for step in self.steps]
 
     def forward(self, xs: list) -> list:
         slots = [None] * self.size
         for slot, x in zip(self.input_slots, xs):
             slots[slot] = x
-        for step in self.steps:
-            if step.__class__ is _Kernel:
-                slots[step.dst] = step.kernel.forward(slots[step.src], True)
+        for forward, src, dst, segment in self.forward_calls:
+            if forward is not None:
+                slots[dst] = forward(slots[src], True)
             else:
-                step.forward(slots)
+                segment.forward(slots)
         return slots
 
     def run(self, xs: list, ys: list, sws: list) -> Any:
@@ -328,8 +333,13 @@ class Engine:
         signature = (first.shape, first.dtype) if len(xs) == 1 else \
             tuple((a.shape, a.dtype) for a in xs)
         plan = self.plans.get(signature)
-        if plan is None:
-            plan = self.plans[signature] = self._trace(xs)
+        if plan is None:  # strings of another length (<U37, <U52) share one plan
+            key = tuple((a.shape, a.dtype if a.dtype.kind in "fiub" else a.dtype.kind)
+                        for a in xs)
+            plan = self.plans.get(key)
+            if plan is None:
+                plan = self.plans[key] = self._trace(xs)
+            self.plans[signature] = plan
         if isinstance(plan, TapeStep):
             plan.run(self.model._pack(xs, kind), ys, sws)
             return
