@@ -20,6 +20,7 @@ order each optimizer's ``build`` names them.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import threading
@@ -480,8 +481,6 @@ class Optimizer(SlotState):
 def _takes_argument(fn: Any) -> bool:
     """Whether a learning-rate callable takes the step (Keras calls it with no argument)."""
     try:
-        import inspect
-
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return True

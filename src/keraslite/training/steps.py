@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from keraslite import ops
 from keraslite.autodiff import GradientTape
 from keraslite.backend import xp
+from keraslite.metrics import Mean
 
 
 def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> Any:
@@ -115,8 +117,6 @@ class Steps:
         """
         del x, training
         total = _compiled_total(self, y, y_pred, sample_weight)
-        from keraslite import ops
-
         for term in self.losses:
             total = term if total is None else ops.add(total, term)
         if total is None:
@@ -164,8 +164,6 @@ class Steps:
     # -- helpers ---------------------------------------------------------------------------
     def _track_loss(self, loss: Any, x: Any) -> None:
         if self._loss_tracker is None:
-            from keraslite.metrics import Mean
-
             self._loss_tracker = Mean(name="loss")
         first = x
         while isinstance(first, (list, tuple, dict)):
@@ -199,8 +197,6 @@ class _CompiledLossCall:
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
                  regularization_losses: Any = None) -> Any:
         total = _compiled_total(self.model, y_true, y_pred, sample_weight)
-        from keraslite import ops
-
         for term in regularization_losses or []:
             total = term if total is None else ops.add(total, term)
         if total is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
+from keraslite import ops
 from keraslite import optimizers as optimizers_module
 from keraslite.backend import xp
 from keraslite.callbacks.callback import CallbackList, overrides
@@ -161,8 +162,6 @@ class Trainer(InputHandling, Inference, Steps):
         total, parts = self._compiled_loss(ys, preds, sw_list)
         extra = self.losses
         if extra:
-            from keraslite import ops
-
             for term in extra:
                 total = ops.add(total, term)
         return total, parts, preds, sw_list
