@@ -256,9 +256,16 @@ def pythonify_logs(logs: Any) -> dict:
         if isinstance(value, dict):
             out.update(pythonify_logs(value))
             continue
-        array = xp.asarray(_value(value))
-        out[key] = float(array.reshape(-1)[0]) if array.size == 1 else array.copy()
+        out[key] = log_value(value)
     return out
+
+
+def log_value(result: Any) -> Any:
+    """A metric result for the logs: a float when it holds one value, else a 1-D array (a
+    vector result such as ``F1Score(average=None)``, kept as Keras 3 keeps it).
+    """
+    value = xp.asarray(_value(result))
+    return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
 
 
 def _value(x: Any) -> Any:

@@ -27,7 +27,7 @@ from keraslite.training.compile import CompiledLoss, CompiledMetrics
 from keraslite.training.engine import Engine
 from keraslite.training.inference import Inference
 from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
-from keraslite.training.steps import Steps, pack_x_y_sample_weight, per_output
+from keraslite.training.steps import Steps, log_value, pack_x_y_sample_weight, per_output
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
@@ -223,7 +223,7 @@ class Trainer(InputHandling, Inference, Steps):
         engine = self.__dict__.get("_engine")
         if engine is not None:
             engine.flush()
-        return dict(sorted((m.name, _log_value(m.result())) for m in self.metrics))
+        return dict(sorted((m.name, log_value(m.result())) for m in self.metrics))
 
     # -- fit -----------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
@@ -377,12 +377,6 @@ def _metric_getter(identifier: Any) -> Any:
     if isinstance(identifier, str) and identifier.strip().lower() in ("accuracy", "acc"):
         return None
     return metrics_module.get(identifier)
-
-
-def _log_value(result: Any) -> Any:
-    """A metric result for the logs: a float when it holds one value, else a 1-D array."""
-    value = xp.asarray(getattr(result, "value", result))
-    return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
 
 
 def _step_data(xb: Any, ys: list, sws: list) -> Any:
