@@ -116,12 +116,7 @@ class Steps:
                 losses).
         """
         del x, training
-        total = _compiled_total(self, y, y_pred, sample_weight)
-        for term in self.losses:
-            total = term if total is None else ops.add(total, term)
-        if total is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        return total
+        return add_losses(_compiled_total(self, y, y_pred, sample_weight), self.losses)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict:
         """Update the compiled metrics with a batch; return every metric's current result."""
@@ -196,11 +191,8 @@ class _CompiledLossCall:
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
                  regularization_losses: Any = None) -> Any:
-        total = _compiled_total(self.model, y_true, y_pred, sample_weight)
-        for term in regularization_losses or []:
-            total = term if total is None else ops.add(total, term)
-        if total is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        total = add_losses(_compiled_total(self.model, y_true, y_pred, sample_weight),
+                           regularization_losses or [])
         self.model._track_loss(total, y_pred)
         return total
 
@@ -231,6 +223,20 @@ def _compiled_total(model: Any, y: Any, y_pred: Any, sample_weight: Any) -> Any:
         model._resolve_compile(ys, preds)
     sws = [] if sample_weight is None else model._as_outputs(sample_weight, "sample_weight")
     total, _ = model._compiled_loss(ys, preds, per_output(sws, len(preds)))
+    return total
+
+
+def add_losses(total: Any, extra: list) -> Any:
+    """``total`` (the compiled loss, or None) plus the extra loss terms (``model.losses``:
+    ``add_loss`` terms and regularization penalties), the one place they are added.
+
+    Raises:
+        ValueError: when there is nothing to add up (no compiled loss and no extra terms).
+    """
+    for term in extra:
+        total = term if total is None else ops.add(total, term)
+    if total is None:
+        raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
     return total
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
-from keraslite import ops
 from keraslite import optimizers as optimizers_module
 from keraslite.backend import xp
 from keraslite.callbacks.callback import CallbackList, overrides
@@ -27,7 +26,13 @@ from keraslite.training.compile import CompiledLoss, CompiledMetrics
 from keraslite.training.engine import Engine
 from keraslite.training.inference import Inference
 from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
-from keraslite.training.steps import Steps, log_value, pack_x_y_sample_weight, per_output
+from keraslite.training.steps import (
+    Steps,
+    add_losses,
+    log_value,
+    pack_x_y_sample_weight,
+    per_output,
+)
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
@@ -160,11 +165,7 @@ class Trainer(InputHandling, Inference, Steps):
             self._resolve_compile(ys, preds)
         sw_list = per_output(sws, len(preds))
         total, parts = self._compiled_loss(ys, preds, sw_list)
-        extra = self.losses
-        if extra:
-            for term in extra:
-                total = ops.add(total, term)
-        return total, parts, preds, sw_list
+        return add_losses(total, self.losses), parts, preds, sw_list
 
     def _train_batch(self, xs: list, kind: str, ys: list, sws: list) -> None:
         """The one train step of a batch: an overridden ``train_step``, else the engine's
