@@ -197,18 +197,36 @@ class Optimizer(SlotState):
         return self._iterations
 
     # Update rules that are purely element-wise may run on two halves of the flat buffer at once
-    # (NumPy releases the GIL in its loops, so the halves update in parallel on two cores).
+    # (NumPy releases the GIL in its loops, so the halves update in parallel on two cores), and
+    # run block by block: each block's dozen passes stay in the CPU cache (measured on
+    # mlp-large's 670k parameters, Adam: 1.99 ms per update in whole-buffer passes, 1.12 ms in
+    # blocks of 64k, one thread; numexpr's fused expressions took 3.35 ms, so they are not used).
     _elementwise_update = False
     _PARALLEL_MIN_SIZE = 1 << 18
+    _BLOCK = 1 << 16
 
     def _update_flat(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
-        """Run :meth:`_update` over the flat buffers, split in two threads when it pays."""
-        if not self._elementwise_update or w.size < self._PARALLEL_MIN_SIZE:
+        """Run :meth:`_update` over the flat buffers, in cache-sized blocks and split in two
+        threads when it pays (element-wise rules only; the results are the same).
+        """
+        if not self._elementwise_update:
+            self._update(w, g, slots, learning_rate)
+        elif w.size < self._PARALLEL_MIN_SIZE:
+            self._update_blocks(w, g, slots, learning_rate)
+        else:
+            on_halves(lambda part: self._update_blocks(w[part], g[part],
+                                                       {k: v[part] for k, v in slots.items()},
+                                                       learning_rate), w.size)
+
+    def _update_blocks(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
+        block = self._BLOCK
+        if w.size <= block:
             self._update(w, g, slots, learning_rate)
             return
-        on_halves(lambda part: self._update(w[part], g[part],
-                                            {k: v[part] for k, v in slots.items()},
-                                            learning_rate), w.size)
+        for start in range(0, w.size, block):
+            part = slice(start, start + block)
+            self._update(w[part], g[part], {k: v[part] for k, v in slots.items()},
+                         learning_rate)
 
     def _scratch(self, like: Any, index: int = 0) -> Any:
         """A reusable work array shaped like ``like``: updates allocate nothing per step."""
