@@ -281,3 +281,20 @@ def test_distribution_hooks_are_called_once_per_step():
         distribute.set_strategy(None)
     assert calls["reduce"] == 4  # 10 rows per worker: 2 steps per epoch
     assert calls["shard"] >= 2  # each epoch's order
+
+
+def test_predict_through_the_kernels_equals_calling_the_model():
+    from keraslite.training.replay import inference_kernels
+
+    keras.utils.set_random_seed(9)
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(8, activation="relu"),
+                              layers.BatchNormalization(), layers.Dropout(0.5),
+                              layers.Dense(6), layers.LeakyReLU(),
+                              layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(50, 5)).astype("float32")
+    model.fit(x, rng.integers(0, 3, 50), epochs=2, verbose=0)  # moving statistics move
+    assert inference_kernels(model) is not None
+    np.testing.assert_allclose(model.predict(x, batch_size=16, verbose=0),
+                               model(x, training=False).numpy(), rtol=1e-5, atol=1e-6)
