@@ -306,6 +306,7 @@ class Engine:
         self.model = model
         self.plans: dict = {}
         self.key: Any = None
+        self.held: Any = None
         self.pending: list = []
 
     def __reduce__(self) -> tuple:
@@ -319,12 +320,14 @@ class Engine:
         model = self.model
         variables = model.trainable_variables
         params = flat_parameters(model, variables) if variables else None
-        key = (id(model.optimizer), id(model._compiled_loss), bool(model.run_eagerly),
-               None if params is None else id(params.flat), tuple(id(v) for v in variables),
-               tuple(id(layer) for layer in model._flat_layers()))
+        layers = model._flat_layers()
+        held = (model.optimizer, model._compiled_loss, params, variables, layers)
+        key = (bool(model.run_eagerly),) + tuple(
+            id(x) for group in held for x in (group if isinstance(group, list) else [group]))
         if key != self.key:
             self.plans.clear()
             self.key = key
+            self.held = held  # the keyed objects stay alive, so that no id is reused
             self.params = params
 
     def train(self, xs: list, kind: str, ys: list, sws: list) -> None:
