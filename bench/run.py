@@ -71,7 +71,7 @@ NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
 WORKLOADS = ["import", "seed", "titanic", "small_batch", "small_batch_dropout", "small_batch_bn",
              "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "gemm", "memory", "augment",
-             "gridsearch"]
+             "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
 # Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop;
 # the layer variants: no scikit-learn; BatchNormalization at batch 1: PyTorch refuses it).
 SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py"),
@@ -79,7 +79,7 @@ SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "skl
                "small_batch_bn": ("keras_api.py",),
                "small_batch_leaky": ("keras_api.py", "torch_loop.py"),
                "mlp_reg": ("keras_api.py", "torch_loop.py")}
-
+SEQUENCE_WORKLOADS = ("lstm_lm", "lstm_seq", "gru_1d")
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -170,6 +170,10 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
         if round_index == 0:  # tracemalloc's answer does not depend on the machine's load
             jobs.append((kl, ["memory.py", "alloc", *q], "keraslite-alloc"))
         return jobs
+    if workload in SEQUENCE_WORKLOADS:  # the Keras API peers and a PyTorch loop
+        script = {"keras_api.py": "sequence_keras.py", "torch_loop.py": "sequence_torch.py"}
+        return [(p, [script[p.script], workload, *p.args, *q], p.name) for p in peers
+                if p.script in script]
     return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
             if p.script in SCRIPTS_FOR.get(workload, (p.script,))]
 

@@ -43,6 +43,9 @@ def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
     data_checks.check_finite(ys, [None] * len(ys), "y")
     if ys:
         data_checks.check_labels(model, ys)
+        from keraslite.diagnostics.sequence_checks import check_return_sequences_data
+
+        check_return_sequences_data(model, ys)
 
 
 def _checkable(xs: list) -> list:

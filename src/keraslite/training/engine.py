@@ -27,7 +27,7 @@ compares its gradients with the tape's (tests/test_engine.py runs over the whole
 ``model._plan_graph()``) whose layers are each called once. The whole model runs as one tape
 step (the reference path, same numbers) when: the model's ``call`` is its own (a subclassed
 model, or a Sequential/Functional subclass overriding ``call``), a Functional model takes or
-returns a dict, a layer is shared, a layer produces masks (``compute_mask`` / ``mask_zero``),
+returns a dict, a layer is shared, the graph carries masks (``Embedding(mask_zero=True)``),
 the model has extra losses (``add_loss``, regularizers), an output has no loss,
 ``run_eagerly=True``, or the variables do not share one float dtype. The loss kernel is used
 for one output with loss weight 1 and targets it can read; otherwise the compiled loss is
@@ -380,11 +380,14 @@ class Engine:
 
 
 def _replayable(nodes: list) -> bool:
-    """Layers called once each, none producing masks (otherwise the whole model is taped)."""
+    """Layers called once each and no masks in the graph (Keras' masks travel on the tensors,
+    ``tensor._keras_mask``, from layer to layer: such a model runs on the tape as a whole).
+    """
     seen: set = set()
     for layer, _, _, _ in nodes:
-        if id(layer) in seen or getattr(layer, "mask_zero", False) or \
-                callable(getattr(layer, "compute_mask", None)):
+        if id(layer) in seen or getattr(layer, "mask_zero", False) or any(
+                getattr(t, "_keras_mask", None) is not None
+                for node in getattr(layer, "_inbound_nodes", ()) for t in node.output_tensors):
             return False
         seen.add(id(layer))
     return True
