@@ -118,3 +118,19 @@ def test_fit_refuses_epochs_that_are_not_counts(epochs):
     model = _model(3)
     with pytest.raises(ValueError, match="epochs"):
         model.fit(np.zeros((4, 3)), np.zeros(4), epochs=epochs, verbose=0)
+
+
+def test_a_generator_of_sparse_batches_trains():
+    rng = np.random.default_rng(5)
+    dense = (rng.random((64, 12)) < 0.2).astype("float32")
+    y = dense[:, 0].copy()
+
+    def batches():
+        while True:
+            for i in range(0, 64, 16):
+                yield scipy_sparse.csr_matrix(dense[i:i + 16]), y[i:i + 16]
+
+    keras.utils.set_random_seed(6)
+    model = _model(12)
+    history = model.fit(batches(), steps_per_epoch=4, epochs=30, verbose=0)
+    assert history.history["accuracy"][-1] > 0.9

@@ -7,6 +7,10 @@
   batch landed in the flat gradient buffer and before the optimizer's update; a worker
   replaces the buffer's contents in place by the mean over the workers (an all-reduce).
 
+Both are called by the built-in step (the engine, whatever the data); an overridden
+``train_step`` that applies its own gradients calls :func:`reduce_gradients` itself if it
+wants them combined.
+
 A distribution strategy installs itself with :func:`set_strategy` (an object with methods
 ``shard_rows(order)`` and ``reduce_gradients(flat_grad)``) and removes itself with
 ``set_strategy(None)``.

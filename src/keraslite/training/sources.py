@@ -255,8 +255,9 @@ def _converter(model: Any, targets: bool, what: str,
         x, y, sw = unpack_batch(raw)
         if not targets:
             xs, kind, _, _ = model._prepare(x)
-            return xs, kind, [], []
+            return _dense(xs), kind, [], []
         xs, kind, ys, sws = model._prepare(x, y, sw)
+        xs = _dense(xs)
         if not ys:
             raise ValueError(
                 f"`{what}` needs targets, but a batch holds only the inputs: make the generator "
@@ -266,6 +267,11 @@ def _converter(model: Any, targets: bool, what: str,
         return xs, kind, ys, weigh_classes(ys, sws, class_weight)
 
     return convert
+
+
+def _dense(xs: list) -> list:
+    """A batch's sparse inputs (a generator may yield SciPy matrices) as dense arrays."""
+    return [a[:] if isinstance(a, data_module.SparseRows) else a for a in xs]
 
 
 def weigh_classes(ys: list, sws: list, class_weight: dict | None) -> list:
