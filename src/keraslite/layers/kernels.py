@@ -72,20 +72,22 @@ class DenseKernel:
         shape = x.shape
         self.bufs = bufs = self.sets.get(shape) or self._buffers(shape)
         self.shape = shape
-        if len(shape) != 2:  # over the last axis: (..., d) as (rows, d)
+        folded = x.ndim != 2
+        if folded:  # over the last axis: (..., d) as (rows, d)
             x = x.reshape(-1, shape[-1])
+        self.folded = folded
         z = xp.matmul(x, self.kernel.value, out=bufs[0])
         if self.bias is not None:
             z += self.bias.value
         self.x, self.a = x, self.act_forward(z, bufs[1])
-        if len(shape) != 2:
+        if folded:
             return z.reshape(shape[:-1] + (z.shape[1],))
         return z
 
     def backward(self, g: Any, grads: list, need_input: bool,
                  through_activation: bool = True) -> Any:
         a, bufs = self.a, self.bufs
-        if g.ndim != 2:
+        if self.folded:
             g = g.reshape(a.shape)
         if through_activation and self.act_backward is not None:
             self.act_backward(g, a, bufs[2], bufs[1])
@@ -96,7 +98,7 @@ class DenseKernel:
         if not need_input:
             return None
         gx = xp.matmul(g, self.kernel.value.T, out=bufs[3])
-        return gx if len(self.shape) == 2 else gx.reshape(self.shape)
+        return gx.reshape(self.shape) if self.folded else gx
 
 
 class DropoutKernel:

@@ -329,7 +329,8 @@ class Optimizer(SlotState):
         (None: an accumulating step without update) may be modified in place.
         """
         if grads is not None:
-            self._clip_in_place(grads, None if flat is None else flat[1])
+            if self.clipnorm or self.global_clipnorm or self.clipvalue:
+                self._clip_in_place(grads, None if flat is None else flat[1])
             lr = self._current_learning_rate()
             if self.weight_decay is not None:
                 decayed = [v for v in variables if self._use_weight_decay(v)]

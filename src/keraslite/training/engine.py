@@ -56,6 +56,7 @@ class TapeStep:
     """The reference step: record the whole model and its loss, backpropagate, update."""
 
     deferred = False
+    taped = True
 
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -170,6 +171,8 @@ def _kernel_of(layer: Any) -> Any:
 
 class PlanStep:
     """The replayed step of a Sequential or Functional model (see the module docstring)."""
+
+    taped = False
 
     def __init__(self, model: Any, graph: Any, params: Any) -> None:
         self.model, self.params = model, params
@@ -343,7 +346,7 @@ class Engine:
             if plan is None:
                 plan = self.plans[key] = self._trace(xs)
             self.plans[signature] = plan
-        if isinstance(plan, TapeStep):
+        if plan.taped:
             plan.run(self.model._pack(xs, kind), ys, sws)
             return
         p = plan.run(xs, ys, sws)

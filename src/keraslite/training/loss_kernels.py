@@ -64,7 +64,7 @@ class LossKernel:
         """
         n, units = p.shape
         dtype = p.dtype
-        if len(y) != n:
+        if y.shape[0] != n:
             return None
         if self.kind == "scce":
             labels = y.reshape(n, -1)
@@ -78,7 +78,7 @@ class LossKernel:
             y = y.reshape(n, 1)
         if y.ndim != 2 or y.shape[1] != units:
             return None
-        return y.astype(dtype, copy=False)
+        return y if y.dtype == dtype else y.astype(dtype)
 
     def _inside(self, p: Any, low: float, high: float) -> Any:
         """The mask low <= p <= high, in a reused boolean buffer."""
