@@ -70,8 +70,8 @@ PEERS = [
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
 WORKLOADS = ["import", "seed", "titanic", "small_batch", "small_batch_dropout", "small_batch_bn",
-             "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "gemm", "memory", "augment",
-             "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
+             "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "cnn_mnist", "conv1d", "gemm",
+             "memory", "augment", "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
 # Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop;
 # the layer variants: no scikit-learn; BatchNormalization at batch 1: PyTorch refuses it).
 SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py"),
@@ -80,6 +80,8 @@ SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "skl
                "small_batch_leaky": ("keras_api.py", "torch_loop.py"),
                "mlp_reg": ("keras_api.py", "torch_loop.py")}
 SEQUENCE_WORKLOADS = ("lstm_lm", "lstm_seq", "gru_1d")
+# Workloads that scikit-learn's MLP cannot express.
+NOT_SKLEARN = {"cnn_mnist", "conv1d"}
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -175,7 +177,8 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
         return [(p, [script[p.script], workload, *p.args, *q], p.name) for p in peers
                 if p.script in script]
     return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
-            if p.script in SCRIPTS_FOR.get(workload, (p.script,))]
+            if p.script in SCRIPTS_FOR.get(workload, (p.script,))
+            and not (p.name == "sklearn" and workload in NOT_SKLEARN)]
 
 
 def machine() -> dict:

@@ -42,6 +42,21 @@ LAYER_SHAPES = {"SpatialDropout1D": (3, 4), "Permute": (3, 4), "CenterCrop": _IM
                 "RandomZoom": _IMAGE, "RandomFlip": _IMAGE, "SimpleRNN": _SEQUENCE,
                 "LSTM": _SEQUENCE, "GRU": _SEQUENCE, "RNN": _SEQUENCE, "Bidirectional": _SEQUENCE,
                 "TimeDistributed": _SEQUENCE}
+# The convolutional family (issue 10): 1-D layers on (6, 3), 2-D on (4, 4, 3), 3-D on (4, 4, 4, 2).
+for _rank, _shape in {1: (6, 3), 2: (4, 4, 3), 3: (4, 4, 4, 2)}.items():
+    _d = f"{_rank}D"
+    for _name in ("Conv", "ConvTranspose", "SeparableConv", "DepthwiseConv", "MaxPooling",
+                  "AveragePooling", "GlobalMaxPooling", "GlobalAveragePooling", "UpSampling",
+                  "ZeroPadding", "Cropping", "SpatialDropout"):
+        _cls = _name.replace("Transpose", "") + _d + ("Transpose" if "Transpose" in _name else "")
+        LAYER_SHAPES[_cls] = _shape
+        if "Conv" in _name:
+            LAYER_ARGS[_cls] = {"kernel_size": 2} if "Depthwise" in _name else \
+                {"filters": 2, "kernel_size": 2}
+        elif _name == "AveragePooling":
+            LAYER_ARGS[_cls] = {"pool_size": 2}
+        elif _name == "SpatialDropout":
+            LAYER_ARGS[_cls] = {"rate": 0.2}
 _SKIP_LAYERS = {"Layer", "InputLayer", "Lambda"}  # Lambda: see test_lambda_layer_needs_unsafe
 # Layers that read strings or category ids, not float features: test_text_saving.py
 _SKIP_LAYERS |= {"TextVectorization", "StringLookup", "CategoryEncoding"}

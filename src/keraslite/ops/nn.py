@@ -197,6 +197,27 @@ ACTIVATIONS = {
 }
 
 
+def _out_of_place(name: str) -> tuple:
+    """``(forward(z), backward(g, a) -> new array)`` of :data:`ACTIVATIONS`' entry ``name``, for
+    ops that keep their own buffers (the fused convolution).
+    """
+    forward, backward = ACTIVATIONS[name]
+
+    def fwd(z):
+        return forward(z, xp.empty(z.shape[:-1] + (1,), z.dtype))
+
+    def bwd(g, a):
+        out = xp.array(g, dtype=a.dtype)
+        if backward is not None:
+            backward(out, a, xp.empty_like(a), xp.empty(a.shape[:-1] + (1,), a.dtype))
+        return out
+
+    return fwd, bwd
+
+
+_FUSED = {name: _out_of_place(name) for name in ACTIVATIONS}
+
+
 def fusable(activation_name: str) -> bool:
     """Whether :func:`dense` can apply ``activation_name`` itself."""
     return activation_name in ACTIVATIONS
