@@ -105,18 +105,39 @@ SPECS: dict = {
     "Concatenate": [({}, (5,), 2)], "Dot": [({"axes": 1}, (5,), 2)],
 }
 # cells run inside RNN (checked there); they take (inputs, states), not a batch
+SPATIAL = {1: (6, 2), 2: (5, 5, 2), 3: (4, 4, 4, 2)}
+for _d, _shape in SPATIAL.items():
+    SPECS.update({
+        f"Conv{_d}D": [({"filters": 3, "kernel_size": 2, "activation": "relu"}, _shape, 1)],
+        f"Conv{_d}DTranspose": [({"filters": 3, "kernel_size": 2}, _shape, 1)],
+        f"AveragePooling{_d}D": [({"pool_size": 2}, _shape, 1)],
+        f"MaxPooling{_d}D": [({"pool_size": 2}, _shape, 1)],
+        f"GlobalAveragePooling{_d}D": [({}, _shape, 1)],
+        f"GlobalMaxPooling{_d}D": [({}, _shape, 1)],
+        f"Cropping{_d}D": [({"cropping": 1}, _shape, 1)],
+        f"UpSampling{_d}D": [({}, _shape, 1)],
+        f"ZeroPadding{_d}D": [({}, _shape, 1)],
+        f"SpatialDropout{_d}D": [({"rate": 0.3}, (3, 5) if _d == 1 else _shape, 1)],
+    })
+for _d in (1, 2):
+    SPECS[f"DepthwiseConv{_d}D"] = [({"kernel_size": 2}, SPATIAL[_d], 1)]
+    SPECS[f"SeparableConv{_d}D"] = [({"filters": 3, "kernel_size": 2}, SPATIAL[_d], 1)]
+
 SKIP = {"Layer", "InputLayer", "KerasTensor", "SimpleRNNCell", "LSTMCell", "GRUCell",
         "StackedRNNCells"}
 MASK_MAKERS = {"Masking"}
 
 
 def _catalogue() -> list:
-    params = []
+    params, seen = [], set()
     for name in sorted(dir(layers)):
         cls = getattr(layers, name)
-        if not (inspect.isclass(cls) and issubclass(cls, layers.Layer)) or name in SKIP:
+        if not (inspect.isclass(cls) and issubclass(cls, layers.Layer)) or name in SKIP \
+                or cls in seen:  # an alias (MaxPool2D) is checked once, under one name
             continue
-        for i, spec in enumerate(SPECS.get(name, [({}, (5,), 1)])):
+        seen.add(cls)
+        specs = SPECS.get(name) or SPECS.get(cls.__name__) or [({}, (5,), 1)]
+        for i, spec in enumerate(specs):
             params.append(pytest.param(cls, spec, id=f"{name}-{i}"))
     return params
 
