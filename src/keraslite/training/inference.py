@@ -54,7 +54,7 @@ class Inference:
                                       steps=steps, callbacks=callbacks, return_dict=return_dict)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
         xs, ys, sws = (_first_steps(arrays, steps, batch_size) for arrays in (xs, ys, sws))
-        if not ys and not self._custom("test"):
+        if not ys and self._needs_targets("test"):
             raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, ys)

@@ -132,7 +132,7 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
         user_x = None
     else:
         axs, akind, ays, asws = model._prepare(x, y, sample_weight)
-        if not ays and not model._custom("train"):
+        if not ays and model._needs_targets("train"):
             raise ValueError(
                 "`fit` needs targets: pass `y` (the labels) along with `x`. Received: y=None"
             )

@@ -258,7 +258,7 @@ def _converter(model: Any, targets: bool, what: str,
             return _dense(xs), kind, [], []
         xs, kind, ys, sws = model._prepare(x, y, sw)
         xs = _dense(xs)
-        if not ys:
+        if not ys and model._needs_targets("train" if what == "fit" else "test"):
             raise ValueError(
                 f"`{what}` needs targets, but a batch holds only the inputs: make the generator "
                 "or PyDataset produce (x, y) or (x, y, sample_weight) tuples. Received: a batch "
