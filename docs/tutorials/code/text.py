@@ -131,7 +131,7 @@ for history, label in [(neuron_history, "bag of words + Dense(1)"),
     left.plot(epochs, history.history["val_accuracy"], marker=".", label=label)
 left.set_xlabel("epoch")
 left.set_ylabel("validation accuracy")
-left.set_title("Word order matters: the bag of words stays at chance")
+left.set_title("Reading in order: the bag of words stays at chance")
 left.legend()
 
 table = np.asarray(lstm_net.layers[0].embeddings)   # the trained embedding, one row per token
