@@ -14,6 +14,17 @@ ROWS = [
     ("mlp-large: predict 60,000 rows, batch 1024, s", "mlp", "predict_s", "{:.3f}"),
     ("augment: flip+rotate+zoom+contrast+resize 64²×3, batch 64, ms/step", "augment",
      "aug_step_ms", "{:.1f}"),
+    ("gridsearch: GridSearchCV 2 x 3-fold + refit, titanic, s", "gridsearch", "search_s",
+     "{:.2f}"),
+    ("lstm-lm: Embedding-LSTM(128)-Dense(3000), batch 64, ms/step", "lstm_lm",
+     "train_step_ms", "{:.1f}"),
+    ("lstm-seq: Embedding-BiLSTM(64)-Dense(1), seq 100, batch 32, ms/step", "lstm_seq",
+     "train_step_ms", "{:.1f}"),
+    ("gru-1d: GRU(64)-Dense(10), seq 40, batch 100, ms/step", "gru_1d", "train_step_ms",
+     "{:.1f}"),
+    ("lstm-lm: first fit (build, compile, 5 steps), s", "lstm_lm", "first_fit_s", "{:.2f}"),
+    ("lstm-seq: first fit (build, compile, 5 steps), s", "lstm_seq", "first_fit_s", "{:.2f}"),
+    ("gru-1d: first fit (build, compile, 5 steps), s", "gru_1d", "first_fit_s", "{:.2f}"),
     ("`import`, whole process, s", "import", "wall_s", "{:.3f}"),
     ("mlp-large process peak RSS, MiB (info)", "mlp", "rss_peak_mb", "{:.0f}"),
 ]
@@ -128,7 +139,7 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
             f"{g['predict_bound_s']:.3f} s for 60,000 rows), {g['square2048_gflops']:.0f} "
             "GFLOP/s for 2048^3.")
     acc = []
-    for w in ("titanic", "titanic_adam"):
+    for w in ("titanic", "titanic_adam", "gridsearch"):
         row = [f"{labels[n]} {get(w, n, 'test_acc'):.2f}" for n in names
                if get(w, n, "test_acc") is not None]
         if row:

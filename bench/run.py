@@ -70,8 +70,10 @@ PEERS = [
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
 WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "gemm", "memory",
-             "augment"]
-KERAS_API_ONLY = {"augment"}  # workloads that only the Keras-API peers run
+             "augment", "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
+# Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop).
+SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py")}
+SEQUENCE_WORKLOADS = ("lstm_lm", "lstm_seq", "gru_1d")
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -162,8 +164,12 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
         if round_index == 0:  # tracemalloc's answer does not depend on the machine's load
             jobs.append((kl, ["memory.py", "alloc", *q], "keraslite-alloc"))
         return jobs
+    if workload in SEQUENCE_WORKLOADS:  # the Keras API peers and a PyTorch loop
+        script = {"keras_api.py": "sequence_keras.py", "torch_loop.py": "sequence_torch.py"}
+        return [(p, [script[p.script], workload, *p.args, *q], p.name) for p in peers
+                if p.script in script]
     return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
-            if workload not in KERAS_API_ONLY or p.script == "keras_api.py"]
+            if p.script in SCRIPTS_FOR.get(workload, (p.script,))]
 
 
 def machine() -> dict:

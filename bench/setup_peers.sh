@@ -43,7 +43,7 @@ check() {  # check NAME CODE: run CODE with the venv's python
 setup_keraslite() {
     log "keraslite (editable, from $repo)"
     fresh keraslite || return 0
-    "$venvs/keraslite/bin/pip" install -q -e "$repo" threadpoolctl
+    "$venvs/keraslite/bin/pip" install -q -e "$repo[sklearn]" threadpoolctl
     check keraslite 'import keraslite, numpy; print("keraslite", keraslite.__file__, "numpy", numpy.__version__)'
 }
 
@@ -59,7 +59,7 @@ setup_keras_jax() {
         echo "keras-jax: linked to $KERAS_JAX_VENV"
     elif fresh keras-jax; then
         # jax from PyPI is the CPU build; keras 3 picks its backend from KERAS_BACKEND.
-        "$venvs/keras-jax/bin/pip" install -q "keras>=3" jax threadpoolctl
+        "$venvs/keras-jax/bin/pip" install -q "keras>=3" jax threadpoolctl scikit-learn
     fi
     KERAS_BACKEND=jax check keras-jax \
         'import keras, jax; print("keras", keras.__version__, "jax", jax.__version__, jax.devices())'

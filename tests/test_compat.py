@@ -22,6 +22,7 @@ NOTES = {  # the Keras 2 examples, and the deprecation notes each must show
                             "stray spaces", "keras.backend.sum"],
     "tensorflow_python_keras.py": ["tensorflow.python.keras"],
     "keras2_tokenizer.py": ["keras.preprocessing.text", "input_shape=(30,)"],
+    "keras2_sklearn_wrapper.py": ["keras.wrappers.SKLearnClassifier"],
 }
 # `keraslite run` in a subprocess, with keraslite's warnings as errors (deprecation notes shown
 # instead for the Keras 2 examples); -W cannot name keraslite's categories at start-up.

@@ -93,7 +93,24 @@ def vanishing_gradients():
     model.fit(x, (x[:, :3].sum(axis=1) > 0).astype("float32"), epochs=4, verbose=0)
 
 
+def embedding_id_out_of_range():
+    word_index = {"the": 1, "cat": 2, "sat": 3}
+    model = keras.Sequential([keras.Input(shape=(3,)),
+                              keras.layers.Embedding(len(word_index), 4),
+                              keras.layers.Flatten(), dense(1, "sigmoid")])
+    model.predict(np.array([[1, 2, 3]]), verbose=0)
+
+
+def rnn_return_sequences_output():
+    model = keras.Sequential([keras.Input(shape=(5, 2)),
+                              keras.layers.LSTM(4, return_sequences=True), dense(1, "sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(np.zeros((4, 5, 2)), np.zeros(4), verbose=0)
+
+
 REPRODUCERS = {
+    "embedding-id-out-of-range": embedding_id_out_of_range,
+    "rnn-return-sequences-output": rnn_return_sequences_output,
     "one-unit-softmax": one_unit_softmax,
     "binary-loss-on-unbounded-output": binary_loss_on_unbounded_output,
     "sigmoid-with-categorical-loss": sigmoid_with_categorical_loss,

@@ -13,6 +13,10 @@ import keraslite
 
 GOLDEN = Path(__file__).parent / "golden"
 TOL = dict(rtol=1e-5, atol=1e-5)
+# Keras 3 on JAX loses the mask of y_pred between its loss and its metrics in train steps (the
+# predictions leave the differentiated function), so its training accuracy there counts padded
+# steps; its evaluate (and keraslite, everywhere) masks them. Only the loss is compared.
+UNMASKED_TRAIN_METRICS = {"gru_sequences_mask_per_step_loss"}
 
 
 def _load(name):
@@ -53,7 +57,10 @@ def test_matches_keras(name):
                                **TOL)
     for step in range(3):
         got = np.atleast_1d(model.train_on_batch(x, y))
-        np.testing.assert_allclose(got, g[f"train_{step}"], **TOL, err_msg=f"step {step}")
+        want = g[f"train_{step}"]
+        if name in UNMASKED_TRAIN_METRICS:
+            got, want = got[:1], want[:1]
+        np.testing.assert_allclose(got, want, **TOL, err_msg=f"step {step}")
     for i, w in enumerate(model.get_weights()):
         np.testing.assert_allclose(w, g[f"w_out_{i}"], **TOL, err_msg=f"weight {i}")
 

@@ -5,6 +5,8 @@ class added later is covered automatically; one whose constructor needs argument
 from the tables below.
 """
 
+import json
+
 import numpy as np
 import pytest
 
@@ -22,8 +24,17 @@ LAYER_ARGS = {
     "Permute": {"dims": (2, 1)}, "RepeatVector": {"n": 2},
     "Rescaling": {"scale": 0.5, "offset": 1.0}, "Reshape": {"target_shape": (3, 2)},
     "Dot": {"axes": -1}, "Hashing": {"num_bins": 3},
+    "CenterCrop": {"height": 2, "width": 3}, "RandomCrop": {"height": 2, "width": 3},
+    "Resizing": {"height": 3, "width": 2}, "RandomBrightness": {"factor": 0.2},
+    "RandomContrast": {"factor": 0.2}, "RandomRotation": {"factor": 0.1},
+    "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1},
+    "RandomZoom": {"height_factor": 0.1},
 }
-LAYER_SHAPES = {"SpatialDropout1D": (3, 4), "Permute": (3, 4)}
+_IMAGE = (4, 5, 3)
+LAYER_SHAPES = {"SpatialDropout1D": (3, 4), "Permute": (3, 4), "CenterCrop": _IMAGE,
+                "RandomCrop": _IMAGE, "Resizing": _IMAGE, "RandomBrightness": _IMAGE,
+                "RandomContrast": _IMAGE, "RandomRotation": _IMAGE, "RandomTranslation": _IMAGE,
+                "RandomZoom": _IMAGE, "RandomFlip": _IMAGE}
 _SKIP_LAYERS = {"Layer", "InputLayer", "Lambda"}  # Lambda: see test_lambda_layer_needs_unsafe
 # Layers that read strings or category ids, not float features: test_text_saving.py
 _SKIP_LAYERS |= {"TextVectorization", "StringLookup", "CategoryEncoding"}
@@ -41,7 +52,8 @@ def layer_classes():
 
 
 def strip_name(config):
-    return {k: v for k, v in config.items() if k != "name"}
+    """The config without its name, as JSON would store it (tuples become lists)."""
+    return json.loads(json.dumps({k: v for k, v in config.items() if k != "name"}))
 
 
 @pytest.mark.parametrize("cls", layer_classes(), ids=lambda c: c.__name__)

@@ -24,6 +24,9 @@ SEED = {"n": 25, "features": 3, "epochs": 100, "batch": 5}
 TITANIC = {"epochs": 20, "batch": 25}
 SMALL_BATCH = {"epochs": 6, "quick_epochs": 4, "batch": 1}  # the first epoch is warm-up
 TITANIC_ADAM = {"epochs": 100, "batch": 25}
+# GridSearchCV over one hidden layer's width (standardized Titanic, adam): 2 candidates x 3 folds
+# + the refit = 7 fits, one process (n_jobs=1).
+GRIDSEARCH = {"epochs": 30, "quick_epochs": 10, "batch": 25, "cv": 3, "hidden": [10, 20]}
 MLP = {"n": 60000, "features": 784, "hidden": 512, "classes": 10, "batch": 128,
        "predict_batch": 1024}
 # Warm-up before the timed epoch: 10 full batches and one batch of the final size (60000 % 128),
@@ -132,3 +135,31 @@ def emit(result: dict) -> None:
     result.setdefault("pid", os.getpid())
     sys.stdout.flush()
     print("BENCH_RESULT " + json.dumps(result), flush=True)
+
+
+# The sequence workloads of issue 9 (text and sequence models).
+SEQUENCE = {
+    "lstm_lm": {"vocab": 3000, "steps": 30, "batch": 64},
+    "lstm_seq": {"vocab": 5000, "steps": 100, "batch": 32},
+    "gru_1d": {"steps": 40, "batch": 100, "classes": 10},
+}
+SEQUENCE_WARMUP_BATCHES = 5  # the first fit (model building and compilation included)
+SEQUENCE_TIMED_BATCHES = {"full": 40, "quick": 12}
+
+
+def sequence_data(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets for a sequence workload: token ids (int32) or a float signal."""
+    spec = SEQUENCE[name]
+    n = spec["batch"] * (SEQUENCE_WARMUP_BATCHES + SEQUENCE_TIMED_BATCHES["full"])
+    rng = np.random.default_rng(0)
+    if name == "gru_1d":
+        x = rng.normal(size=(n, spec["steps"], 1)).astype(np.float32)
+        return x, rng.integers(0, spec["classes"], n)
+    x = rng.integers(1, spec["vocab"], size=(n, spec["steps"])).astype(np.int32)
+    if name == "lstm_lm":
+        return x, rng.integers(1, spec["vocab"], n)
+    return x, rng.integers(0, 2, n).astype(np.float32)
+
+
+def sequence_batches(quick_mode: bool) -> int:
+    return SEQUENCE_TIMED_BATCHES["quick" if quick_mode else "full"]

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 from common import (
     AUGMENT,
+    GRIDSEARCH,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
@@ -169,8 +170,40 @@ def run_augment():
     return {"aug_step_ms": timer.times[0] / steps_per_epoch(len(x), batch) * 1e3}
 
 
+def run_gridsearch():
+    """GridSearchCV over Keras 3's SKLearnClassifier (keras.wrappers; scikit-learn needed)."""
+    try:
+        from sklearn.model_selection import GridSearchCV
+    except ImportError:
+        sys.exit("gridsearch needs scikit-learn in this interpreter (bench/setup_peers.sh)")
+    wrappers = importlib.import_module(f"{LIB}.wrappers")
+    x, y, xt, yt = titanic_data(standardize=True)
+
+    def build(X, y, hidden):
+        model = keras.Sequential([keras.Input((X.shape[1],)),
+                                  layers.Dense(hidden, activation="relu"),
+                                  layers.Dense(y.shape[1], activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        return model
+
+    epochs = GRIDSEARCH["quick_epochs" if quick() else "epochs"]
+    fit_kwargs = {"epochs": epochs, "batch_size": GRIDSEARCH["batch"], "verbose": 0}
+    estimator = wrappers.SKLearnClassifier(build, model_kwargs={"hidden": 10},
+                                           fit_kwargs=fit_kwargs)
+    # fit_kwargs goes in the grid too: Keras 3's __sklearn_clone__ drops it from the clones
+    # GridSearchCV fits (they would train 1 epoch at batch 32 with a progress bar).
+    grid = {"model_kwargs": [{"hidden": h} for h in GRIDSEARCH["hidden"]],
+            "fit_kwargs": [fit_kwargs]}
+    search = GridSearchCV(estimator, grid, cv=GRIDSEARCH["cv"])
+    t0 = time.perf_counter()
+    search.fit(x, y)
+    elapsed = time.perf_counter() - t0
+    return {"search_s": elapsed, "test_acc": float(search.score(xt, yt))}
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "augment": run_augment}
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "augment": run_augment,
+             "gridsearch": run_gridsearch}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())

@@ -30,6 +30,7 @@ import warnings
 
 import numpy as np
 from common import (
+    GRIDSEARCH,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
@@ -130,8 +131,24 @@ def run_mlp():
             "rss_peak_mb": peak_rss_mb(), "coef_dtype": str(model.coefs_[0].dtype)}
 
 
+def run_gridsearch():
+    """GridSearchCV over MLPClassifier's one hidden layer (relu, adam), as the Keras peers."""
+    from sklearn.model_selection import GridSearchCV
+
+    x, y, xt, yt = titanic_data(standardize=True)
+    epochs = GRIDSEARCH["quick_epochs" if quick() else "epochs"]
+    estimator = MLPClassifier(activation="relu", **ADAM,
+                              **common_args(epochs, GRIDSEARCH["batch"]))
+    search = GridSearchCV(estimator, {"hidden_layer_sizes": [(h,) for h in GRIDSEARCH["hidden"]]},
+                          cv=GRIDSEARCH["cv"])
+    t0 = time.perf_counter()
+    search.fit(x, y)
+    elapsed = time.perf_counter() - t0
+    return {"search_s": elapsed, "test_acc": float(search.score(xt, yt))}
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp}
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "gridsearch": run_gridsearch}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())

@@ -35,6 +35,8 @@ __getattr__ = _lazy_attributes("keraslite", {
     "diagnostics": ("keraslite.diagnostics", None),
     "random": ("keraslite.random", None),
     "preprocessing": ("keraslite.preprocessing", None),
+    "wrappers": ("keraslite.wrappers", None),
+    "export": ("keraslite.export", None),
     "install_as_keras": ("keraslite.compat", "install_as_keras"),
     "uninstall_as_keras": ("keraslite.compat", "uninstall_as_keras"),
 })

@@ -25,7 +25,7 @@ class Tensor:
 
     """
 
-    __slots__ = ("value", "parents", "vjp", "requires_grad", "__weakref__")
+    __slots__ = ("value", "parents", "vjp", "requires_grad", "_keras_mask", "__weakref__")
     __array_priority__ = 100
 
     def __init__(

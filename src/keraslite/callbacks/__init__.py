@@ -17,4 +17,5 @@ from keraslite.lazy import lazy_attributes as _lazy_attributes
 
 __getattr__ = _lazy_attributes("keraslite.callbacks", {
     "GradientNormLogger": ("keraslite.diagnostics.gradients", "GradientNormLogger"),
+    "TensorBoard": ("keraslite.callbacks.tensorboard", "TensorBoard"),
 })

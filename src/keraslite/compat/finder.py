@@ -58,6 +58,7 @@ _KERAS2_PATHS = {
     "layers.merge": "keras.layers",
     "layers.normalization": "keras.layers",
     "layers.advanced_activations": "keras.layers",
+    "layers.activation": "keras.layers",
     "layers.experimental": "keras.layers",
     "optimizers.legacy": "keras.optimizers",
 }

@@ -45,6 +45,10 @@ CATALOG: dict[str, Diagnostic] = {d.code: d for d in (
                "validation_* options or a val_* monitor without validation data"),
     Diagnostic("nan-loss", "warning", "fit (each epoch)",
                "the training loss became NaN or infinite; training stops"),
+    Diagnostic("embedding-id-out-of-range", "error", "every Embedding call",
+               "a token id below 0 or >= input_dim (input_dim=len(word_index) is off by one)"),
+    Diagnostic("rnn-return-sequences-output", "error", "fit/evaluate",
+               "a return_sequences=True RNN gives per-step outputs but labels are per sample"),
     Diagnostic("vanishing-gradients", "warning", "fit (first epochs)",
                "the first layer's gradients are orders of magnitude below the last layer's"),
 )}

@@ -42,6 +42,9 @@ def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
     data_checks.check_finite(ys, [None] * len(ys), "y")
     if ys:
         data_checks.check_labels(model, ys)
+        from keraslite.diagnostics.sequence_checks import check_return_sequences_data
+
+        check_return_sequences_data(model, ys)
 
 
 def check_fit(model: Any, x: Any, xs: list, ys: list, validation: Any, callbacks: Any,

@@ -12,6 +12,8 @@ from keraslite.layers.core import Activation as Activation
 from keraslite.layers.core import Dense as Dense
 from keraslite.layers.dot import Dot as Dot
 from keraslite.layers.dot import dot as dot
+from keraslite.layers.embedding import Embedding as Embedding
+from keraslite.layers.embedding import Masking as Masking
 from keraslite.layers.image_augmentation import RandomRotation as RandomRotation
 from keraslite.layers.image_augmentation import RandomTranslation as RandomTranslation
 from keraslite.layers.image_augmentation import RandomZoom as RandomZoom
@@ -54,6 +56,16 @@ from keraslite.layers.reshaping import Flatten as Flatten
 from keraslite.layers.reshaping import Permute as Permute
 from keraslite.layers.reshaping import RepeatVector as RepeatVector
 from keraslite.layers.reshaping import Reshape as Reshape
+from keraslite.layers.rnn import GRU as GRU
+from keraslite.layers.rnn import LSTM as LSTM
+from keraslite.layers.rnn import RNN as RNN
+from keraslite.layers.rnn import Bidirectional as Bidirectional
+from keraslite.layers.rnn import GRUCell as GRUCell
+from keraslite.layers.rnn import LSTMCell as LSTMCell
+from keraslite.layers.rnn import SimpleRNN as SimpleRNN
+from keraslite.layers.rnn import SimpleRNNCell as SimpleRNNCell
+from keraslite.layers.rnn import StackedRNNCells as StackedRNNCells
+from keraslite.layers.rnn import TimeDistributed as TimeDistributed
 from keraslite.layers.symbolic import KerasTensor as KerasTensor
 from keraslite.layers.text_vectorization import TextVectorization as TextVectorization
 from keraslite.lazy import lazy_attributes as _lazy_attributes

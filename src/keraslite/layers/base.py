@@ -16,6 +16,7 @@ from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import floatx, xp
 from keraslite.layers.auto_config import AutoConfigMeta, complete_config
 from keraslite.layers.graph_calls import _TRAINING, SymbolicCalls, _accepts, _unbatched
+from keraslite.layers.masks import attach_output_masks, input_mask
 from keraslite.layers.symbolic import flatten, is_symbolic, map_structure
 from keraslite.naming import KerasliteWarning, deprecated, to_snake_case, unique_name
 from keraslite.ops import convert_to_tensor
@@ -108,7 +109,8 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
         self.autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
-        self.supports_masking = False
+        # Keras 3: a layer that overrides compute_mask supports masking (see layers/masks.py).
+        self.supports_masking = type(self).compute_mask is not Layer.compute_mask
 
     def _init_tracking(self) -> None:
         if "_layers" in self.__dict__:
@@ -351,6 +353,7 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
         if is_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs)
         inputs = args[0]
+        previous_mask = input_mask(inputs) if kwargs.get("mask") is None else kwargs["mask"]
         if self.autocast:
             inputs = map_structure(self._to_input_tensor, inputs)
         else:
@@ -367,6 +370,8 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
             kwargs["training"] = bool(training)
         if not accepts_mask:
             kwargs.pop("mask", None)
+        elif kwargs.get("mask") is None and previous_mask is not None:
+            kwargs["mask"] = previous_mask
         if outer:
             self._clear_losses()
             _TRAINING[0] = bool(training)
@@ -380,7 +385,14 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
                 if isinstance(out, Tensor):
                     penalty = self.activity_regularizer(out)
                     self.add_loss(penalty / max(out.shape[0], 1) if out.ndim else penalty)
+        if previous_mask is not None or self.supports_masking and \
+                type(self).compute_mask is not Layer.compute_mask:
+            attach_output_masks(self, inputs, outputs, previous_mask)
         return outputs
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The outputs' mask: the input's, by default (see :mod:`keraslite.layers.masks`)."""
+        return mask
 
     # Layers that consume integer ids (embeddings) set this to keep int inputs as they are.
     _keeps_int_inputs = False

@@ -37,6 +37,7 @@ class Dense(Layer):
                  bias_constraint: Any = None, lora_rank: int | None = None,
                  lora_alpha: float | None = None, **kwargs: Any) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             try:
                 ok = int(units) == units and int(units) > 0
@@ -200,6 +201,7 @@ class Activation(Layer):
 
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.activation = activations.get(activation)
         self._activation_name = activations.serialize(self.activation)
         self.built = True

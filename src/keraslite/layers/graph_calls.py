@@ -91,7 +91,16 @@ class SymbolicCalls:
             shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else
                                    tuple(xp.shape(t)), inputs)
             self._maybe_build(shapes)
-        outputs = self.compute_output_spec(*args, **kwargs)
+        from keraslite.layers.masks import attach_symbolic_masks, input_mask
+
+        spec_kwargs = kwargs
+        if _accepts(type(self))[1] and kwargs.get("mask") is None:
+            previous = input_mask(inputs)  # the symbolic mask, for shape inference only
+            if previous is not None:
+                spec_kwargs = {**kwargs, "mask": previous}
+        outputs = self.compute_output_spec(*args, **spec_kwargs)
+
+        attach_symbolic_masks(self, inputs, outputs)
         Node(self, args, kwargs, outputs)
         first = flatten(outputs)[0]
         self._output_shape = map_structure(lambda t: t.shape, outputs)

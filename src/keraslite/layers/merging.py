@@ -45,6 +45,12 @@ class Merge(ShapeInferenceMixin, Layer):
     def _merge_function(self, inputs: list) -> Tensor:
         raise NotImplementedError
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The AND of the inputs' masks (a step counts if it counts in every input)."""
+        from keraslite.layers.masks import combine_masks
+
+        return combine_masks(mask) if isinstance(mask, (list, tuple)) else mask
+
     def _check_list(self, shapes: Any) -> list:
         """``shapes`` as a list of shape tuples, or an error saying how to call the layer."""
         kind = type(self).__name__

@@ -125,6 +125,13 @@ def prepare(y_true: Any, y_pred: Any, same_rank: bool = True) -> tuple[Tensor, T
     return match_ranks(y_true, y_pred) if same_rank else (y_true, y_pred)
 
 
+def _and_masks(a: Any, b: Any) -> Any:
+    a = xp.asarray(value_of(a)).astype(bool)
+    while a.ndim > b.ndim and a.shape[-1] == 1:
+        a = a[..., 0]
+    return a & b
+
+
 def _align(weight: Any, ndim: int) -> Any:
     """Drop trailing length-1 axes beyond ``ndim``, then add trailing ones up to ``ndim``."""
     while weight.ndim > ndim and weight.shape[-1] == 1:
@@ -235,13 +242,22 @@ class Loss:
         return None
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
-        """The weighted, reduced loss of a batch."""
+        """The weighted, reduced loss of a batch.
+
+        A mask attached to ``y_pred`` (``y_pred._keras_mask``, from an ``Embedding(mask_zero=
+        True)`` or ``Masking`` upstream) is combined with :meth:`compute_mask`: masked steps
+        count for nothing, as in Keras 3.
+        """
+        in_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = as_prediction(y_pred)
         if self.dtype is not None and y_pred.dtype != self.dtype:
             y_pred = ops.cast(y_pred, self.dtype)
         y_true = ops.stop_gradient(y_true)
         values = self.call(y_true, y_pred)
         mask = self.compute_mask(y_true, y_pred)
+        if in_mask is not None:
+            in_mask = xp.asarray(value_of(in_mask)).astype(bool)
+            mask = in_mask if mask is None else _and_masks(mask, in_mask)
         return reduce_values(values, sample_weight, self.reduction, mask=mask)
 
     def get_config(self) -> dict:

@@ -110,6 +110,18 @@ class Model(ModelSaving, Trainer, Layer):
         else:
             Layer._maybe_build(self, shapes)
 
+    def reset_states(self) -> None:
+        """Keras 2's ``model.reset_states()``: clear the carried states of every stateful RNN
+        (Keras 3 calls ``layer.reset_states()`` on each one).
+        """
+        from keraslite.naming import deprecated
+
+        deprecated("`model.reset_states()` is Keras 2; in Keras 3 call `layer.reset_states()` "
+                   "on each stateful recurrent layer.")
+        for layer in self._flat_layers():
+            if layer is not self and hasattr(layer, "reset_states"):
+                layer.reset_states()
+
     def summary(self, line_length: int | None = None, positions: Any = None,
                 print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
                 layer_range: Any = None) -> None:

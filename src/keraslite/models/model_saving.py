@@ -78,6 +78,18 @@ class ModelSaving:
         if shape is not None and not self.built:
             self.build(to_shape(shape))
 
+    def export(self, filepath: Any, format: str = "tf_saved_model", verbose: bool | None = None,
+               input_signature: Any = None, **kwargs: Any) -> None:
+        """Export the model for inference: ``model.export("model.onnx", format="onnx")``.
+
+        keraslite writes ONNX (needs ``pip install "keraslite[onnx]"``); see
+        :func:`keraslite.export.export_model`. ``opset_version=`` picks the ONNX opset.
+        """
+        from keraslite.export import export_model
+
+        export_model(self, filepath, format=format, verbose=verbose,
+                     input_signature=input_signature, **kwargs)
+
     def get_compile_config(self) -> dict | None:
         """The arguments ``compile`` was called with (None when not compiled)."""
         if not getattr(self, "compiled", False) or self.optimizer is None:

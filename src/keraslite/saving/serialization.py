@@ -95,7 +95,7 @@ def _serialize_object(obj: Any) -> dict:
     if isinstance(obj, OpLayer):
         name = resolve.op_class_for(obj.op_name)
         return {"module": "keras.src.ops.numpy", "class_name": name,
-                "config": {"name": obj.name}, "registered_name": name}
+                "config": {"name": obj.name, **obj.op_kwargs}, "registered_name": name}
     inner = obj.get_config()
     if not isinstance(inner, dict):
         raise TypeError(
@@ -270,7 +270,8 @@ def _build_instance(config: dict, class_name: str, inner: dict, ctx: _Context,
     if resolve.kind_of_module(config.get("module")) == "ops":
         from keraslite.layers.op_layer import OpLayer
 
-        return OpLayer(resolve.op_name_for(class_name), name=inner.get("name"))
+        return OpLayer(resolve.op_name_for(class_name), name=inner.get("name"),
+                       op_kwargs={k: v for k, v in inner.items() if k != "name"})
     cls = resolve.resolve(config, ctx.custom_objects, kind, function=False)
     if not isinstance(cls, type):
         return cls  # a function passed in custom_objects under a class name

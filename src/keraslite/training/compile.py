@@ -153,10 +153,19 @@ class CompiledMetrics:
     def metrics(self) -> list:
         return [m for _, m, _ in self.entries]
 
-    def update(self, ys: list, preds: list, sample_weights: list) -> None:
+    def update(self, ys: list, preds: list, sample_weights: list,
+               masks: list | None = None) -> None:
+        """Update every metric; ``masks`` (per output, from ``y_pred._keras_mask``) become
+        sample weights of the mean-of-values metrics, as Keras 3's ``MeanMetricWrapper`` does.
+        """
         for k, metric, weighted in self.entries:
-            metric.update_state(ys[k], preds[k],
-                                sample_weight=sample_weights[k] if weighted else None)
+            sw = sample_weights[k] if weighted else None
+            if masks and masks[k] is not None and isinstance(metric,
+                                                             metrics_module.MeanMetricWrapper):
+                from keraslite.layers.masks import mask_as_weight
+
+                sw = mask_as_weight(masks[k], sw, "float64")
+            metric.update_state(ys[k], preds[k], sample_weight=sw)
 
     def reset(self) -> None:
         for _, metric, _ in self.entries:

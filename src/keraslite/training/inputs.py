@@ -114,7 +114,10 @@ class InputHandling:
 
     def _ensure_built(self, xs: list, kind: str) -> None:
         if not self.built:
-            self(self._pack([a[:1] for a in xs], kind), training=False)
+            from keraslite.layers.rnn.base import probe_calls
+
+            with probe_calls():  # a stateful RNN keeps its states through this probe
+                self(self._pack([a[:1] for a in xs], kind), training=False)
             self._check_features(xs, None)
 
     # -- one step ------------------------------------------------------------------------

@@ -134,7 +134,8 @@ class Steps:
                 self._resolve_compile(ys, preds)
             sws = [] if sample_weight is None else [
                 _value(v) for v in self._as_outputs(sample_weight, "sample_weight")]
-            self._compiled_metrics.update(ys, preds, per_output(sws, len(preds)))
+            masks = [getattr(v, "_keras_mask", None) for v in self._as_outputs(y_pred, "y_pred")]
+            self._compiled_metrics.update(ys, preds, per_output(sws, len(preds)), masks)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:

@@ -172,8 +172,11 @@ class Trainer(InputHandling, Inference, Steps):
     def _ensure_compiled(self, xs: list, kind: str, ys: list, sws: list) -> None:
         """Resolve the loss and metrics against the outputs, using the first sample."""
         if self._compiled_loss is None and not self._custom("train"):
-            self._forward_loss(self._pack([a[:1] for a in xs], kind), [a[:1] for a in ys],
-                               [a[:1] for a in sws], False)
+            from keraslite.layers.rnn.base import probe_calls
+
+            with probe_calls():  # a stateful RNN keeps its states through this probe
+                self._forward_loss(self._pack([a[:1] for a in xs], kind), [a[:1] for a in ys],
+                                   [a[:1] for a in sws], False)
             self.reset_metrics()
 
     def _test_batch(self, xb: Any, ys: list, sws: list) -> None:
@@ -189,7 +192,8 @@ class Trainer(InputHandling, Inference, Steps):
         for tracker, part in zip(self._output_loss_trackers, parts):
             if part is not None:
                 tracker.update_state(part.value, sample_weight=n)
-        self._compiled_metrics.update(ys, [p.value for p in preds], sws)
+        self._compiled_metrics.update(ys, [p.value for p in preds], sws,
+                                      [getattr(p, "_keras_mask", None) for p in preds])
 
     def _logs(self) -> dict:
         """Current metric results, sorted by name as Keras reports them.
