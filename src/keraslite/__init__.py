@@ -34,6 +34,7 @@ __getattr__ = _lazy_attributes("keraslite", {
     "datasets": ("keraslite.datasets", None),
     "diagnostics": ("keraslite.diagnostics", None),
     "random": ("keraslite.random", None),
+    "tree": ("keraslite.tree", None),
     "preprocessing": ("keraslite.preprocessing", None),
     "wrappers": ("keraslite.wrappers", None),
     "export": ("keraslite.export", None),
