@@ -35,6 +35,7 @@ __getattr__ = _lazy_attributes("keraslite", {
     "diagnostics": ("keraslite.diagnostics", None),
     "random": ("keraslite.random", None),
     "tree": ("keraslite.tree", None),
+    "applications": ("keraslite.applications", None),
     "preprocessing": ("keraslite.preprocessing", None),
     "wrappers": ("keraslite.wrappers", None),
     "export": ("keraslite.export", None),
