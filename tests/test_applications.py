@@ -47,3 +47,19 @@ def test_weights_from_a_file_and_preprocess_input(tmp_path):
     x = np.full((1, 2, 2, 3), [1, 2, 3], dtype="uint8")  # R, G, B
     np.testing.assert_allclose(keras.applications.vgg16.preprocess_input(x)[0, 0, 0],
                                [3 - 103.939, 2 - 116.779, 1 - 123.68], rtol=1e-6)
+
+
+def test_xception_matches_keras_layer_by_layer():
+    m = keras.applications.Xception(weights=None, include_top=False, input_shape=(71, 71, 3),
+                                    pooling="avg")
+    assert m.count_params() == 20861480  # Keras 3's count (independent of the image size)
+    assert m.output.shape == (None, 2048) and len(m.layers) == 133
+    names = [layer.name for layer in m.layers]
+    assert names[7:10] == ["block2_sepconv1", "block2_sepconv1_bn", "block2_sepconv2_act"]
+    assert names.index("block13_pool") < names.index("block14_sepconv1")
+    out = m(np.zeros((1, 71, 71, 3), "float32"))
+    assert out.shape == (1, 2048)
+    np.testing.assert_allclose(
+        keras.applications.xception.preprocess_input(np.array([0, 255], "uint8")), [-1.0, 1.0])
+    with pytest.raises(ValueError, match="at least 71"):
+        keras.applications.Xception(weights=None, include_top=False, input_shape=(64, 64, 3))
