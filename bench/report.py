@@ -25,6 +25,10 @@ ROWS = [
     ("lstm-lm: first fit (build, compile, 5 steps), s", "lstm_lm", "first_fit_s", "{:.2f}"),
     ("lstm-seq: first fit (build, compile, 5 steps), s", "lstm_seq", "first_fit_s", "{:.2f}"),
     ("gru-1d: first fit (build, compile, 5 steps), s", "gru_1d", "first_fit_s", "{:.2f}"),
+    ("cnn-mnist: train step, batch 128, adam, ms", "cnn_mnist", "step_ms", "{:.2f}"),
+    ("cnn-mnist: first fit (3 steps, fresh model), s", "cnn_mnist", "first_fit_s", "{:.3f}"),
+    ("conv1d: train step, batch 100, adam, ms", "conv1d", "step_ms", "{:.2f}"),
+    ("conv1d: first fit (3 steps, fresh model), s", "conv1d", "first_fit_s", "{:.3f}"),
     ("`import`, whole process, s", "import", "wall_s", "{:.3f}"),
     ("mlp-large process peak RSS, MiB (info)", "mlp", "rss_peak_mb", "{:.0f}"),
 ]
@@ -117,7 +121,8 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
         if w == "import":
             bound = get("import", "numpy", "wall_s")
         elif key == "step_ms":
-            bound = get("gemm", "numpy", "step_bound_ms")
+            bound = get("gemm", "numpy", {"mlp": "step_bound_ms", "cnn_mnist": "cnn_mnist_bound_ms",
+                                          "conv1d": "conv1d_bound_ms"}[w])
         elif key == "predict_s":
             bound = get("gemm", "numpy", "predict_bound_s")
         cells.append("—" if bound is None else f.format(bound))
@@ -148,7 +153,7 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
         out.append("test accuracy (sanity check, median): " + "; ".join(acc))
     out.append("")
 
-    out.append("goals (issue 6):")
+    out.append("goals (issues 6 and 10):")
     out.append("")
     out.append("| goal | measured | target | met |")
     out.append("|---|---|---|---|")
@@ -175,6 +180,19 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
          ratio(get("mlp", "keraslite", "step_ms"), g.get("step_bound_ms")), 1.25)
     goal("mlp-large predict / GEMM bound",
          ratio(get("mlp", "keraslite", "predict_s"), g.get("predict_bound_s")), 1.1)
+    kl_cnn = get("cnn_mnist", "keraslite", "step_ms")
+    goal("cnn-mnist train step / PyTorch loop",
+         ratio(kl_cnn, get("cnn_mnist", "torch", "step_ms")), 1.0)
+    goal("cnn-mnist train step / Keras 3 + TF (aim)",
+         ratio(kl_cnn, get("cnn_mnist", "keras-tf", "step_ms")), 1.0)
+    kl_c1 = get("conv1d", "keraslite", "step_ms")
+    for n in others:
+        goal(f"conv1d train step / {labels[n]}", ratio(kl_c1, get("conv1d", n, "step_ms")), 1.0)
+    for w in ("cnn_mnist", "conv1d"):
+        fastest = min((v for n in others if (v := get(w, n, "first_fit_s")) is not None),
+                      default=None)
+        goal(f"{w} first fit / fastest peer's", ratio(get(w, "keraslite", "first_fit_s"),
+                                                      fastest), 1.0)
     goal("import keraslite / import numpy",
          ratio(get("import", "keraslite", "wall_s"), get("import", "numpy", "wall_s")), 2)
     mem = med.get(("memory", "keraslite"), {})

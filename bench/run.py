@@ -69,11 +69,13 @@ PEERS = [
 # Pseudo-peers, run with keraslite's interpreter: the import baseline and the GEMM bound.
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
-WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "gemm", "memory",
-             "augment", "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
+WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "cnn_mnist",
+             "conv1d", "gemm", "memory", "augment", "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
 # Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop).
 SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py")}
 SEQUENCE_WORKLOADS = ("lstm_lm", "lstm_seq", "gru_1d")
+# Workloads that scikit-learn's MLP cannot express.
+NOT_SKLEARN = {"cnn_mnist", "conv1d"}
 
 def interpreter(peer: Peer) -> str | None:
     override = os.environ.get("BENCH_PYTHON_" + peer.name.upper().replace("-", "_"))
@@ -169,7 +171,8 @@ def jobs_for(workload: str, peers: list, round_index: int, quick: bool) -> list:
         return [(p, [script[p.script], workload, *p.args, *q], p.name) for p in peers
                 if p.script in script]
     return [(p, [p.script, workload, *p.args, *q], p.name) for p in peers
-            if p.script in SCRIPTS_FOR.get(workload, (p.script,))]
+            if p.script in SCRIPTS_FOR.get(workload, (p.script,))
+            and not (p.name == "sklearn" and workload in NOT_SKLEARN)]
 
 
 def machine() -> dict:

@@ -38,6 +38,30 @@ MLP_LAYERS = [(784, 512), (512, 512), (512, 10)]
 AUGMENT = {"n": 1024, "quick_n": 512, "size": 64, "channels": 3, "resize": 32, "batch": 64,
            "classes": 10}
 MLP_PARAMS = sum(i * o + o for i, o in MLP_LAYERS)  # 669,706
+# Convnets (issue 10): keras.io's simple MNIST convnet on MNIST-shaped data, and a small 1-D
+# convnet. A fresh model's first fit runs `warmup_steps` steps (tracing and compilation
+# included); then one epoch of `steps` (or `quick_steps`) batches is timed.
+CNN_MNIST = {"shape": (28, 28, 1), "classes": 10, "batch": 128, "steps": 40,
+             "quick_steps": 12, "warmup_steps": 3}
+CONV1D = {"shape": (40, 1), "classes": 10, "batch": 100, "steps": 200, "quick_steps": 60,
+          "warmup_steps": 3}
+
+
+def cnn_mnist_flops() -> int:
+    """Forward multiply-adds x 2 per sample: Conv2D(32, 3), Conv2D(64, 3), Dense(10)."""
+    return 2 * (26 * 26 * 32 * 9 * 1 + 11 * 11 * 64 * 9 * 32 + 1600 * 10)
+
+
+def conv1d_flops() -> int:
+    """Forward multiply-adds x 2 per sample: Conv1D(32, 5, same), Conv1D(64, 3), Dense(10)."""
+    return 2 * (40 * 32 * 5 * 1 + 18 * 64 * 3 * 32 + 64 * 10)
+
+
+def conv_data(spec: dict, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """x (rows, *shape) float32 uniform in [0, 1), y int64 class labels."""
+    rng = np.random.default_rng(0)
+    x = rng.random((rows,) + spec["shape"], dtype=np.float32)
+    return x, rng.integers(0, spec["classes"], rows)
 
 
 def steps_per_epoch(n: int, batch: int) -> int:

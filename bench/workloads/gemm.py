@@ -17,7 +17,18 @@ import sys
 import time
 
 import numpy as np
-from common import MLP, MLP_LAYERS, MLP_PARAMS, emit, median, quick
+from common import (
+    CNN_MNIST,
+    CONV1D,
+    MLP,
+    MLP_LAYERS,
+    MLP_PARAMS,
+    cnn_mnist_flops,
+    conv1d_flops,
+    emit,
+    median,
+    quick,
+)
 
 
 def _buffers(batch, layers, rng):
@@ -83,6 +94,10 @@ def bound():
         "predict_gflops": predict_gflops,
         "predict_bound_s": 2 * MLP["n"] * MLP_PARAMS / (predict_gflops * 1e9),
         "square2048_gflops": 2 * 2048**3 / square_s / 1e9,
+        # Convnets: 3 x the forward FLOPs of a batch at the training GEMM rate above.
+        "cnn_mnist_bound_ms": 3 * CNN_MNIST["batch"] * cnn_mnist_flops() /
+        (train_gflops * 1e9) * 1e3,
+        "conv1d_bound_ms": 3 * CONV1D["batch"] * conv1d_flops() / (train_gflops * 1e9) * 1e3,
     }
 
 

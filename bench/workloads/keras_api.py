@@ -17,6 +17,8 @@ import warnings
 import numpy as np
 from common import (
     AUGMENT,
+    CNN_MNIST,
+    CONV1D,
     GRIDSEARCH,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
@@ -26,6 +28,7 @@ from common import (
     TITANIC,
     TITANIC_ADAM,
     augment_data,
+    conv_data,
     emit,
     median,
     mlp_data,
@@ -201,9 +204,54 @@ def run_gridsearch():
     return {"search_s": elapsed, "test_acc": float(search.score(xt, yt))}
 
 
+def cnn_mnist_model():
+    model = keras.Sequential([
+        keras.Input(CNN_MNIST["shape"]), layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+        layers.Flatten(), layers.Dropout(0.5), layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam",
+                  metrics=["accuracy"])
+    return model
+
+
+def conv1d_model():
+    model = keras.Sequential([
+        keras.Input(CONV1D["shape"]), layers.Conv1D(32, 5, activation="relu", padding="same"),
+        layers.MaxPooling1D(2), layers.Conv1D(64, 3, activation="relu"),
+        layers.GlobalAveragePooling1D(), layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam",
+                  metrics=["accuracy"])
+    return model
+
+
+def run_convnet(spec, build):
+    """First fit of a fresh model (warm-up steps), then one timed epoch: ms per step."""
+    batch = spec["batch"]
+    steps = spec["quick_steps" if quick() else "steps"]
+    warm = spec["warmup_steps"] * batch
+    x, y = conv_data(spec, warm + steps * batch)
+    t0 = time.perf_counter()
+    model = build()
+    model.fit(x[:warm], y[:warm], epochs=1, batch_size=batch, verbose=0)
+    first_fit_s = time.perf_counter() - t0
+    timer = EpochTimer()
+    model.fit(x[warm:], y[warm:], epochs=1, batch_size=batch, verbose=0, callbacks=[timer])
+    return {"step_ms": timer.times[0] / steps * 1e3, "first_fit_s": first_fit_s}
+
+
+def run_cnn_mnist():
+    return run_convnet(CNN_MNIST, cnn_mnist_model)
+
+
+def run_conv1d():
+    return run_convnet(CONV1D, conv1d_model)
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
              "titanic_adam": run_titanic_adam, "mlp": run_mlp, "augment": run_augment,
-             "gridsearch": run_gridsearch}
+             "gridsearch": run_gridsearch, "cnn_mnist": run_cnn_mnist, "conv1d": run_conv1d}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())

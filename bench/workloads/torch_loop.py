@@ -16,6 +16,8 @@ import time
 import numpy as np
 import torch
 from common import (
+    CNN_MNIST,
+    CONV1D,
     MLP,
     MLP_PREDICT_WARMUP_ROWS,
     MLP_WARMUP_ROWS,
@@ -23,6 +25,7 @@ from common import (
     SMALL_BATCH,
     TITANIC,
     TITANIC_ADAM,
+    conv_data,
     emit,
     median,
     mlp_data,
@@ -169,8 +172,49 @@ def run_mlp():
             "rss_peak_mb": peak_rss_mb()}
 
 
+def cnn_mnist_model():
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3),
+                         nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.5),
+                         nn.Linear(1600, 10))
+
+
+def conv1d_model():
+    return nn.Sequential(nn.Conv1d(1, 32, 5, padding="same"), nn.ReLU(), nn.MaxPool1d(2),
+                         nn.Conv1d(32, 64, 3), nn.ReLU(), nn.AdaptiveAvgPool1d(1), nn.Flatten(),
+                         nn.Linear(64, 10))
+
+
+def run_convnet(spec, build):
+    """As keras_api.py: first fit of a fresh model (warm-up steps), then one timed epoch.
+    Channels first (PyTorch's layout): the data are transposed once, outside the timing."""
+    batch = spec["batch"]
+    steps = spec["quick_steps" if quick() else "steps"]
+    warm = spec["warmup_steps"] * batch
+    x_np, y_np = conv_data(spec, warm + steps * batch)
+    x = torch.from_numpy(np.ascontiguousarray(np.moveaxis(x_np, -1, 1)))
+    y = torch.from_numpy(y_np)
+    t0 = time.perf_counter()
+    model = build()
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
+    model.train()
+    fit(model, loss_fn, opt, x[:warm], y[:warm], 1, batch, class_correct)
+    first_fit_s = time.perf_counter() - t0
+    (epoch_s,) = fit(model, loss_fn, opt, x[warm:], y[warm:], 1, batch, class_correct)
+    return {"step_ms": epoch_s / steps * 1e3, "first_fit_s": first_fit_s}
+
+
+def run_cnn_mnist():
+    return run_convnet(CNN_MNIST, cnn_mnist_model)
+
+
+def run_conv1d():
+    return run_convnet(CONV1D, conv1d_model)
+
+
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp}
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "cnn_mnist": run_cnn_mnist,
+             "conv1d": run_conv1d}
 
 if __name__ == "__main__":
     emit(WORKLOADS[workload_arg(WORKLOADS)]())

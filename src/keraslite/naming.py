@@ -39,9 +39,12 @@ def reset_uids() -> None:
 
 
 def to_snake_case(name: str) -> str:
-    """``"BatchNormalization"`` -> ``"batch_normalization"``."""
+    """``"BatchNormalization"`` -> ``"batch_normalization"``, ``"Conv2D"`` -> ``"conv2d"`` (as
+    Keras 3 names layers: a digit does not start a new word).
+    """
+    name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep

@@ -6,6 +6,7 @@ Every entry of ``SPECS`` is a function ``build(keras) -> compiled model`` that u
 """
 
 import numpy as np
+from conv_specs import CONV_SPECS, conv_data
 from normalization_specs import NORMALIZATION_SPECS, normalization_data
 from optimizer_specs import OPTIMIZER_SPECS, optimizer_data
 from rnn_specs import RNN_SPECS, rnn_data
@@ -145,6 +146,7 @@ SPECS = {
 SPECS.update(OPTIMIZER_SPECS)  # after the specs above, so their data stay the same
 SPECS.update(NORMALIZATION_SPECS)
 SPECS.update(RNN_SPECS)
+SPECS.update(CONV_SPECS)
 
 
 def _x(rng, n, d):
@@ -165,6 +167,8 @@ def data(name):
         return normalization_data(name)
     if name in RNN_SPECS:
         return rnn_data(name)
+    if name in CONV_SPECS:
+        return conv_data(name)
     rng = np.random.RandomState(1000 + list(SPECS).index(name))
     if name == "lecture_mse_sgd":
         return _x(rng, 8, 3), _binary(rng, 8)

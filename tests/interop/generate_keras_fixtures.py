@@ -24,7 +24,8 @@ Keras optimizer (``set_weights``) and comparing the next training step.
 Custom classes without ``get_config`` (``auto_config_models``: a layer and a subclassed model,
 saved from their recorded constructor arguments) go through steps 1-2 too, loaded with
 ``custom_objects``; their verdict goes to ``keras_loads_keraslite_auto_config.json``.
-``--auto-config-only`` writes and checks only these.
+``--auto-config-only`` writes and checks only these. ``--conv-only`` does steps 1-2 for the
+convnets of ``conv_models`` (verdict in ``keras_loads_keraslite_conv.json``).
 
 This script never imports keraslite; keraslite's tests never import keras.
 """
@@ -45,6 +46,7 @@ import numpy as np
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 from auto_config_models import auto_config_builders, custom_objects  # noqa: E402
+from conv_models import CONV_RANDOM_TRAINING, conv_builders  # noqa: E402
 from interop_models import builders, fixture_arrays, legacy_builders, one  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -227,16 +229,33 @@ def write_and_check_legacy(keraslite_python: str) -> bool:
     return verdict["all_passed"]
 
 
+def write_and_check_conv(keraslite_python: str) -> bool:
+    """The convnets both ways; the verdict goes to ``keras_loads_keraslite_conv.json``."""
+    models = conv_builders(keras)
+    write_keras_fixtures(models)
+    RANDOM_TRAINING.update(CONV_RANDOM_TRAINING)
+    verdict = _verdict(check_keraslite_files(keraslite_python, models,
+                                             writer_flags=("--conv",)))
+    (FIXTURES / "keras_loads_keraslite_conv.json").write_text(json.dumps(verdict, indent=2) +
+                                                             "\n")
+    print("conv: all passed" if verdict["all_passed"] else "conv: SOME FAILED")
+    return verdict["all_passed"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keraslite-python", default="python3",
                         help="a Python interpreter that can import keraslite")
     parser.add_argument("--auto-config-only", action="store_true",
                         help="only the custom classes without get_config, and their verdict")
+    parser.add_argument("--conv-only", action="store_true",
+                        help="only the convnets of conv_models, and their verdict")
     parser.add_argument("--legacy-only", action="store_true",
                         help="only the legacy .h5 fixtures and their verdict")
     args = parser.parse_args()
     FIXTURES.mkdir(parents=True, exist_ok=True)
+    if args.conv_only:
+        return 0 if write_and_check_conv(args.keraslite_python) else 1
     if args.legacy_only:
         return 0 if write_and_check_legacy(args.keraslite_python) else 1
     auto_config_passed = write_and_check_auto_config(args.keraslite_python)

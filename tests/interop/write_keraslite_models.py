@@ -7,6 +7,7 @@ For each model NAME it writes ``keraslite_NAME.keras`` and ``keraslite_NAME.npz`
 inputs (``x0``, ``x1``, ...), the targets (``y0``, ...), the predictions (``p0``, ...), and each
 layer's weights after one more training step on that batch (``step:<layer>:<i>``), taken after
 the file was saved, so that the loader can check that the optimizer state continues exactly.
+With ``--conv`` it writes the convnets of ``conv_models``.
 With ``--auto-config`` it writes the models of ``auto_config_models`` (custom classes without
 ``get_config``) instead.
 With ``--legacy-h5`` it writes ``keraslite_legacy_NAME.h5`` (the legacy HDF5 model format) and
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from auto_config_models import auto_config_builders
+from conv_models import conv_builders
 from interop_models import builders, fixture_arrays, legacy_builders, one
 
 import keraslite as keras
@@ -65,6 +67,11 @@ def main_legacy(out: Path) -> None:
 
 
 if __name__ == "__main__":
+    if "--conv" in sys.argv[1:]:
+        folders = [a for a in sys.argv[1:] if a != "--conv"]
+        main(Path(folders[0]) if folders else Path(__file__).parent / "fixtures",
+             conv_builders(keras))
+        sys.exit(0)
     if "--auto-config" in sys.argv[1:]:
         folders = [a for a in sys.argv[1:] if a != "--auto-config"]
         main(Path(folders[0]) if folders else Path(__file__).parent / "fixtures",

@@ -58,8 +58,8 @@ class BatchNormalization(Layer):
         momentum: the momentum of the moving averages.
         epsilon: ε, added to the variance.
         center: learn the offset β; scale: learn the scale γ.
-        beta_initializer, gamma_initializer, moving_mean_initializer,
-            moving_variance_initializer: defaults zeros, ones, zeros, ones.
+        beta_initializer, gamma_initializer: defaults zeros, ones.
+        moving_mean_initializer, moving_variance_initializer: defaults zeros, ones.
         beta_regularizer, gamma_regularizer: penalties added to the loss.
         beta_constraint, gamma_constraint: projections applied after each update.
         renorm: use batch renormalization; renorm_clipping: a dict with optional ``"rmax"``,

@@ -17,6 +17,10 @@ from keraslite.ops.activations import relu6 as relu6
 from keraslite.ops.activations import selu as selu
 from keraslite.ops.activations import softsign as softsign
 from keraslite.ops.activations import swish as swish
+from keraslite.ops.convolution import conv as conv
+from keraslite.ops.convolution import conv_transpose as conv_transpose
+from keraslite.ops.convolution import depthwise_conv as depthwise_conv
+from keraslite.ops.convolution import separable_conv as separable_conv
 from keraslite.ops.core import arange as arange
 from keraslite.ops.core import cast as cast
 from keraslite.ops.core import convert_to_numpy as convert_to_numpy
@@ -131,6 +135,8 @@ from keraslite.ops.nn import sparse_categorical_crossentropy as sparse_categoric
 from keraslite.ops.normalization import batch_normalization as batch_normalization
 from keraslite.ops.normalization import layer_normalization as layer_normalization
 from keraslite.ops.normalization import moments as moments
+from keraslite.ops.pooling import average_pool as average_pool
+from keraslite.ops.pooling import max_pool as max_pool
 from keraslite.ops.reduction import all as all  # noqa: A004
 from keraslite.ops.reduction import amax as amax
 from keraslite.ops.reduction import amin as amin

@@ -1,0 +1,200 @@
+"""Pooling: ``max_pool`` and ``average_pool`` over 1, 2 or 3 spatial axes.
+
+Both walk the pooling window's taps (Π pool_size strided slices of the padded input), never
+the output positions: max pooling keeps a running maximum, average pooling a running sum. The
+max VJP sends each output gradient to the first tap that holds the maximum (as TensorFlow does);
+the average VJP spreads g / count over the window, where count is the number of non-padding
+elements in it (``"same"`` padding averages only real inputs, as Keras does).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from keraslite.autodiff import node
+from keraslite.autodiff.tensor import Tensor
+from keraslite.backend import xp
+from keraslite.backend.allocator import retain_freed_memory
+from keraslite.ops.conv_utils import (
+    conv_pads,
+    from_channels_last,
+    normalize_data_format,
+    normalize_padding,
+    normalize_tuple,
+    tap_slices,
+    to_channels_last,
+)
+from keraslite.ops.core import value_of
+
+
+def _setup(name: str, inputs: Any, pool_size: Any, strides: Any, padding: str,
+           data_format: Any) -> tuple:
+    retain_freed_memory()
+    v = value_of(inputs)
+    rank = xp.ndim(v) - 2
+    if rank < 1:
+        raise ValueError(
+            f"{name} expects inputs of shape (batch, *spatial, channels) with 1 to 3 spatial "
+            f"axes. Received: inputs.shape={tuple(xp.shape(v))}"
+        )
+    fmt = normalize_data_format(data_format)
+    pool = normalize_tuple(pool_size, rank, "pool_size")
+    strides = pool if strides is None else normalize_tuple(strides, rank, "strides")
+    padding = normalize_padding(padding)
+    x = to_channels_last(v, fmt)
+    sizes = [conv_pads(n, k, s, 1, padding) for n, k, s in zip(x.shape[1:-1], pool, strides)]
+    pads = tuple(p for p, _ in sizes)
+    out = tuple(o for _, o in sizes)
+    if min(out) <= 0:
+        raise ValueError(
+            f"{name}: pool_size {pool} is larger than the input's spatial shape "
+            f"{x.shape[1:-1]}; use padding='same' or a smaller pool_size. Received: "
+            f"inputs.shape={tuple(v.shape)}"
+        )
+    return x, fmt, pool, strides, pads, out
+
+
+def _padded(x: Any, pads: tuple, fill: float) -> Any:
+    if not any(b or a for b, a in pads):
+        return x
+    return xp.pad(x, ((0, 0),) + pads + ((0, 0),), constant_values=fill)
+
+
+def _unpad(dxp: Any, pads: tuple, shape: tuple) -> Any:
+    if not any(b or a for b, a in pads):
+        return dxp
+    return dxp[(slice(None),) + tuple(slice(b, b + n) for (b, _), n in zip(pads, shape[1:-1]))]
+
+
+def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid",
+             data_format: Any = None) -> Tensor:
+    """Max pooling: y[n, o, c] = max_t x_pad[n, o s + t, c] over the window's taps t.
+
+    Args:
+        inputs: ``(batch, *spatial, channels)`` (or channels first).
+        pool_size: an int or one per spatial axis.
+        strides: default ``pool_size``.
+        padding: ``"valid"`` or ``"same"`` (padding never wins the maximum).
+        data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    """
+    x, fmt, pool, strides, pads, out = _setup("max_pool", inputs, pool_size, strides, padding,
+                                              data_format)
+    low = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+    xpad = _padded(x, pads, low)
+    taps = list(itertools.product(*map(range, pool)))
+    ones = (1,) * len(pool)
+    first = xpad[tap_slices(taps[0], strides, ones, out)]
+    y = xp.maximum(first, xpad[tap_slices(taps[1], strides, ones, out)]) if len(taps) > 1 \
+        else first.copy()
+    for tap in taps[2:]:
+        xp.maximum(y, xpad[tap_slices(tap, strides, ones, out)], out=y)
+
+    # Windows that do not overlap (stride >= pool) write disjoint slices: no accumulation.
+    disjoint = all(s >= k for s, k in zip(strides, pool))
+    if xpad is x and all(s == k for s, k in zip(strides, pool)):
+        return node(from_channels_last(y, fmt), (inputs,),
+                    _tiled_max_vjp(x, y, fmt, taps, pool))
+
+    def vjp(g):
+        g = to_channels_last(g, fmt)
+        dxp = xp.zeros(xpad.shape, g.dtype)
+        todo = None
+        for i, tap in enumerate(taps):
+            where = tap_slices(tap, strides, ones, out)
+            hit = xpad[where] == y
+            if todo is None:
+                todo = ~hit
+            else:
+                hit &= todo
+                if i + 1 < len(taps):
+                    todo ^= hit
+            if disjoint:
+                xp.multiply(g, hit, out=dxp[where])
+            else:
+                dxp[where] += g * hit
+        return (from_channels_last(_unpad(dxp, pads, x.shape), fmt),)
+
+    return node(from_channels_last(y, fmt), (inputs,), vjp)
+
+
+def _tiled_max_vjp(x: Any, y: Any, fmt: str, taps: list, pool: tuple) -> Any:
+    """The max-pool VJP when the windows tile the input (stride = pool, valid padding; a
+    remainder past the last window gets no gradient): the covered part of ``x`` viewed as
+    ``(N, o1, k1, o2, k2, ..., C)`` is compared with the maxima once, each window's first
+    maximum is kept (a few passes over the boolean mask), and one product gives the gradient.
+    """
+    out = y.shape[1:-1]
+    split = (x.shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x.shape[-1],)
+    lone = (x.shape[0],) + sum(((o, 1) for o in out), ()) + (x.shape[-1],)
+    covered = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, pool)) + \
+        (slice(None),)
+    exact = all(o * k == n for o, k, n in zip(out, pool, x.shape[1:-1]))
+
+    def vjp(g):
+        hit = x[covered].reshape(split) == y.reshape(lone)  # splitting axes: a view of x
+        todo = None
+        for i, tap in enumerate(taps):
+            h = hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
+            if todo is None:
+                todo = ~h
+            else:
+                h &= todo  # a view: clears the later ties in ``hit`` itself
+                if i + 1 < len(taps):
+                    todo ^= h
+        g = to_channels_last(g, fmt).reshape(lone)
+        if exact:
+            return (from_channels_last(xp.multiply(hit, g).reshape(x.shape), fmt),)
+        dx = xp.zeros(x.shape, g.dtype)
+        dx[covered] = xp.multiply(hit, g).reshape(dx[covered].shape)
+        return (from_channels_last(dx, fmt),)
+
+    return vjp
+
+
+def _window_counts(size_in: tuple, pool: tuple, strides: tuple, pads: tuple,
+                   out: tuple) -> Any:
+    """How many real (non-padding) inputs each window covers, broadcastable to the output."""
+    count = None
+    for axis, (n, k, s, (before, _), o) in enumerate(zip(size_in, pool, strides, pads, out)):
+        start = xp.arange(o) * s - before
+        per = xp.minimum(start + k, n) - xp.maximum(start, 0)
+        shape = [1] * (len(pool) + 2)
+        shape[axis + 1] = o
+        per = per.reshape(shape)
+        count = per if count is None else count * per
+    return count
+
+
+def average_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid",
+                 data_format: Any = None) -> Tensor:
+    """Average pooling: y[n, o, c] = Σ_t x_pad[n, o s + t, c] / count(o).
+
+    count(o) is Π pool_size for ``"valid"``; with ``"same"`` it counts only the real inputs
+    under the window (padding is not averaged in), as Keras does.
+    """
+    x, fmt, pool, strides, pads, out = _setup("average_pool", inputs, pool_size, strides,
+                                              padding, data_format)
+    xpad = _padded(x, pads, 0)
+    taps = list(itertools.product(*map(range, pool)))
+    ones = (1,) * len(pool)
+    dtype = x.dtype if x.dtype.kind == "f" else xp.dtype("float32")
+    total = xpad[tap_slices(taps[0], strides, ones, out)].astype(dtype)
+    for tap in taps[1:]:
+        total += xpad[tap_slices(tap, strides, ones, out)]
+    if any(b or a for b, a in pads):
+        count = _window_counts(x.shape[1:-1], pool, strides, pads, out).astype(dtype)
+    else:
+        count = dtype.type(math.prod(pool))
+    total /= count
+
+    def vjp(g):
+        share = to_channels_last(g, fmt) / count
+        dxp = xp.zeros(xpad.shape, share.dtype)
+        for tap in taps:
+            dxp[tap_slices(tap, strides, ones, out)] += share
+        return (from_channels_last(_unpad(dxp, pads, x.shape), fmt),)
+
+    return node(from_channels_last(total, fmt), (inputs,), vjp)
