@@ -33,6 +33,7 @@ __getattr__ = _lazy_attributes("keraslite", {
     "saving": ("keraslite.saving", None),
     "datasets": ("keraslite.datasets", None),
     "diagnostics": ("keraslite.diagnostics", None),
+    "distribution": ("keraslite.distribution", None),
     "random": ("keraslite.random", None),
     "install_as_keras": ("keraslite.compat", "install_as_keras"),
     "uninstall_as_keras": ("keraslite.compat", "uninstall_as_keras"),

@@ -259,6 +259,11 @@ class Optimizer(SlotState):
             trainable_variables = self._trainable_variables
         arrays = [None if g is None else (g.value if isinstance(g, Tensor) else xp.asarray(g))
                   for g in grads]
+        from keraslite.distribution import hooks as distribution_hooks
+
+        # DISTRIBUTION HOOK: gradients that a custom train_step (or a GradientTape loop)
+        # applies are averaged over the MPI ranks, as Horovod's DistributedOptimizer does.
+        arrays = distribution_hooks.reduce_arrays(arrays)
         self.apply_arrays(arrays, list(trainable_variables))
 
     def apply_arrays(self, grads: list, variables: list[Variable]) -> None:

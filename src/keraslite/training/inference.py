@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import xp
+from keraslite.distribution import hooks as distribution_hooks
 from keraslite.lazy import LazyModule
 from keraslite.training import iterators
 from keraslite.training.fast import predict_dense
@@ -20,12 +21,17 @@ class Inference:
     # -- evaluate ------------------------------------------------------------------------
     def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
                            batch_size: int, callback_list: Any = None) -> dict:
+        dist = distribution_hooks.worker()
+        if dist is not None:  # DISTRIBUTION HOOK: each rank evaluates its block of rows
+            xs, ys, sws = dist.shard_rows(xs), dist.shard_rows(ys), dist.shard_rows(sws)
         n = xs[0].shape[0]
         slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
-                  for step in range(max(-(-n // batch_size), 1)))
-        return self._evaluate_batches(
+                  for step in range(max(-(-n // batch_size), 1) if n or dist is None else 0))
+        logs = self._evaluate_batches(
             ((self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys], [a[sl] for a in sws])
              for sl in slices), callback_list)
+        # DISTRIBUTION HOOK: the metrics summed over ranks
+        return logs if dist is None else dist.global_logs(self, logs)
 
     def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
         """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
@@ -91,6 +97,16 @@ class Inference:
         xs = _first_steps(xs, steps, batch_size)
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, [])
+        dist = distribution_hooks.worker()
+        if dist is not None:  # DISTRIBUTION HOOK: each rank predicts its block of rows
+            rows = xs[0].shape[0]
+            xs = dist.shard_rows(xs)
+            out = self._predict_arrays(xs, kind, batch_size, callbacks, verbose)
+            return dist.gather_rows(out, rows)  # every row once, in order, on every rank
+        return self._predict_arrays(xs, kind, batch_size, callbacks, verbose)
+
+    def _predict_arrays(self, xs: list, kind: str, batch_size: int, callbacks: Any,
+                        verbose: int) -> Any:
         n = xs[0].shape[0]
         n_steps = max(-(-n // batch_size), 1)
         callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")

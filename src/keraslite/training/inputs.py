@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import floatx, xp
+from keraslite.distribution import hooks as distribution_hooks
 from keraslite.lazy import LazyModule
 from keraslite.training import data as data_module
 
@@ -123,12 +124,13 @@ def check_batch_size(batch_size: Any) -> int:
 
 def resolve_verbose(verbose: Any) -> int:
     if verbose == "auto":
-        return 1
+        return distribution_hooks.chief_verbose(1)  # DISTRIBUTION HOOK: rank 0 prints
     if isinstance(verbose, bool) or not isinstance(verbose, (int, xp.integer)) or verbose < 0:
         raise ValueError(
             f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
         )
-    return min(int(verbose), 2)  # Keras accepts larger values: one line per epoch
+    # Keras accepts larger values: one line per epoch. DISTRIBUTION HOOK: only rank 0 prints.
+    return distribution_hooks.chief_verbose(min(int(verbose), 2))
 
 
 def _fits(sample_shape: tuple, shape: tuple) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import xp
+from keraslite.distribution import hooks as distribution_hooks
 from keraslite.training.fast import DensePlan
 from keraslite.training.flat import flat_parameters
 
@@ -21,10 +22,12 @@ def apply_gradients(model: Any, grads: list, variables: list) -> None:
     if all(g is not None for g in grads):
         params = flat_parameters(model, variables)
     if params is None:
+        grads = distribution_hooks.reduce_arrays(grads)  # DISTRIBUTION HOOK: allreduce
         model.optimizer.apply_arrays(grads, variables)
         return
     for view, g in zip(params.grad_views, grads):
         view[...] = g
+    distribution_hooks.reduce_gradients(params.grad)  # DISTRIBUTION HOOK: gradient allreduce
     model.optimizer.apply_flat(params.grad, params.flat, params.variables, params.grad_views)
 
 
@@ -131,6 +134,7 @@ class FastRunner:
         params = self.params
         self.plan.step(self.ex[sl], self.et[sl], None if self.ew is None else self.ew[sl],
                        self.pred[sl])
+        distribution_hooks.reduce_gradients(params.grad)  # DISTRIBUTION HOOK: gradient allreduce
         self.optimizer.apply_flat(params.grad, params.flat, params.variables,
                                   params.grad_views)
         self.done = sl.stop

@@ -17,6 +17,7 @@ from keraslite.autodiff import backward, recording
 from keraslite.backend import global_rng, xp
 from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
+from keraslite.distribution import hooks as distribution_hooks
 from keraslite.lazy import LazyModule
 from keraslite.metrics import Mean
 from keraslite.training import data as data_module
@@ -276,6 +277,9 @@ class Trainer(InputHandling, Inference, Steps):
                               validation_batch_size=validation_batch_size,
                               validation_freq=validation_freq)
         self._ensure_compiled(xs, kind, ys, sws)
+        dist = distribution_hooks.worker()  # DISTRIBUTION HOOK: None in a single process
+        if dist is not None:
+            dist.broadcast_weights(self)  # every rank starts from rank 0's weights
         n = xs[0].shape[0]
         steps = max(-(-n // batch_size), 1) if steps_per_epoch is None else steps_per_epoch
         runner = FastRunner.create(self, xs, kind, ys, sws, steps_per_epoch) or \
@@ -288,18 +292,29 @@ class Trainer(InputHandling, Inference, Steps):
                 self.reset_metrics()
                 self._step_logs = None
                 callback_list.on_epoch_begin(epoch)
-                runner.begin_epoch(global_rng().permutation(n) if shuffle else None)
+                order = global_rng().permutation(n) if shuffle else None
+                if dist is not None:  # DISTRIBUTION HOOK (sharding): this rank's rows only
+                    order = dist.begin_epoch(order, n, batch_size, steps)
+                runner.begin_epoch(order)
                 for step in range(steps):
                     start = (step * batch_size) % n
                     callback_list.on_train_batch_begin(step)
-                    runner.train(slice(start, min(start + batch_size, n)))
+                    if dist is None:
+                        runner.train(slice(start, min(start + batch_size, n)))
+                    else:  # DISTRIBUTION HOOK (sharding): this rank's shard of the batch
+                        sl = dist.local_slice(step)
+                        dist.empty_step(self, runner) if dist.empty else runner.train(sl)
                     if batch_hooks:
-                        callback_list.on_train_batch_end(step, runner.logs())
+                        logs = runner.logs()  # DISTRIBUTION HOOK: logs summed over ranks
+                        callback_list.on_train_batch_end(
+                            step, logs if dist is None else dist.global_logs(self, logs))
                     elif progbar is not None and progbar.due(step + 1):
                         progbar.on_train_batch_end(step, runner.logs())
                     if self.stop_training:
                         break
                 epoch_logs = runner.end_epoch()
+                if dist is not None:  # DISTRIBUTION HOOK: the same logs on every rank
+                    epoch_logs = dist.global_logs(self, epoch_logs)
                 if val is not None and iterators.validation_due(epoch, validation_freq):
                     callback_list.on_test_begin()
                     val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size,
@@ -311,6 +326,9 @@ class Trainer(InputHandling, Inference, Steps):
                     break
         except KeyboardInterrupt:
             self._report_interrupt(history)
+        finally:
+            if dist is not None:
+                dist.end_fit()  # DISTRIBUTION HOOK: later steps (train_on_batch) weigh 1/N
         self._end_fit(history, epoch_logs, callback_list)
         return history
 

@@ -1,0 +1,90 @@
+"""Train, evaluate and predict with DataParallel; run by tests/test_distribution_mpi.py.
+
+``python data_parallel_fit.py OUT`` is the single-process reference; under
+``mpiexec -n N`` the same script trains data-parallel. Rank 0 writes ``OUT`` (an .npz of the
+results); every rank checks that its logs and weights equal rank 0's.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+import keraslite as keras
+
+out_path = sys.argv[1]
+folder = os.path.dirname(out_path)
+keras.distribution.set_distribution(keras.distribution.DataParallel(timeout=60))
+rank, size = keras.distribution.rank(), keras.distribution.num_processes()
+
+rng = np.random.default_rng(0)
+n = 125  # with batch 32 and validation_split 0.2: batches of 32, 32, 32, 4 rows
+x = rng.normal(size=(n, 6)).astype("float32")
+y = (x[:, 0] + 0.5 * x[:, 1] - x[:, 2] > 0).astype("int64") + (x[:, 3] > 1)
+weights = rng.uniform(0.5, 1.5, size=n).astype("float32")
+results = {}
+
+
+def model_fast():
+    return keras.Sequential([keras.Input((6,)), keras.layers.Dense(16, activation="relu"),
+                             keras.layers.Dense(3, activation="softmax")])
+
+
+def model_tape():
+    # a regularizer and a Dropout(0.0) keep this model on the general (tape) path
+    return keras.Sequential([
+        keras.Input((6,)),
+        keras.layers.Dense(16, activation="tanh",
+                           kernel_regularizer=keras.regularizers.L2(1e-3)),
+        keras.layers.Dropout(0.0),
+        keras.layers.Dense(3, activation="softmax")])
+
+
+class Recorder(keras.callbacks.Callback):
+    """Keeps the per-batch logs (aggregated over ranks, so the same on every rank)."""
+
+    def __init__(self):
+        super().__init__()
+        self.losses = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.losses.append(logs["loss"])
+
+
+for name, build in (("fast", model_fast), ("tape", model_tape)):
+    keras.utils.set_random_seed(1 + rank)  # different seeds: rank 0's weights must win
+    model = build()
+    if rank == 0:
+        keras.utils.set_random_seed(1)
+        model = build()
+    model.compile(optimizer=keras.optimizers.Adam(0.01),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    keras.utils.set_random_seed(7)
+    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=1),
+                 keras.callbacks.CSVLogger(os.path.join(folder, f"{name}.csv"))]
+    if name == "tape":
+        callbacks.append(Recorder())
+    history = model.fit(x, y, sample_weight=weights, batch_size=32, epochs=4,
+                        validation_split=0.2, verbose=0, callbacks=callbacks)
+    logs = history.history
+    results[f"{name}_history"] = json.dumps(logs, sort_keys=True)
+    if name == "tape":
+        results[f"{name}_batch_losses"] = np.array(callbacks[-1].losses)
+    results[f"{name}_evaluate"] = np.array(model.evaluate(x, y, batch_size=20, verbose=0))
+    results[f"{name}_predict"] = model.predict(x[:37], batch_size=8, verbose=0)
+    flat = np.concatenate([w.reshape(-1) for w in model.get_weights()])
+    results[f"{name}_weights"] = flat
+    model.save(os.path.join(folder, f"{name}.keras"))
+    if size > 1:
+        from mpi4py import MPI
+
+        comm = MPI.COMM_WORLD
+        mine = [flat, results[f"{name}_evaluate"], results[f"{name}_predict"]]
+        for array, theirs in zip(mine, comm.bcast(mine, root=0)):
+            assert np.array_equal(array, theirs), f"rank {rank} differs from rank 0 ({name})"
+        assert comm.bcast(results[f"{name}_history"], root=0) == results[f"{name}_history"]
+
+if rank == 0:
+    np.savez(out_path, **results)
+print(f"rank {rank} of {size}: ok", flush=True)
