@@ -26,6 +26,8 @@ import numpy
 _LAUNCHER_VARIABLES = ("PMI_RANK", "PMI_SIZE", "PMIX_RANK", "OMPI_COMM_WORLD_SIZE",
                        "MPI_LOCALNRANKS", "HYDRA_CONTROL_FD")
 
+_yield = getattr(os, "sched_yield", lambda: None)
+
 
 class DistributedError(RuntimeError):
     """A data-parallel run cannot go on: another rank died, hangs, or disagrees."""
@@ -73,6 +75,7 @@ class World:
             return
         deadline = time.monotonic() + self.timeout
         while not request.Test():
+            _yield()  # lets a waiting rank give its core to one still computing
             if time.monotonic() > deadline:
                 raise DistributedError(
                     f"Rank {self.rank} of {self.size} waited {self.timeout:g} s for the other "

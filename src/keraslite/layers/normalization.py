@@ -64,7 +64,9 @@ class BatchNormalization(Layer):
         beta_constraint, gamma_constraint: projections applied after each update.
         renorm: use batch renormalization; renorm_clipping: a dict with optional ``"rmax"``,
             ``"rmin"``, ``"dmax"``; renorm_momentum: the momentum of the renorm statistics.
-        synchronized: accepted for compatibility (one device: nothing to synchronize).
+        synchronized: in a data-parallel run (``keraslite.distribution.DataParallel`` under
+            ``mpiexec``), compute the batch statistics over the whole global batch, across
+            the MPI ranks; in one process there is nothing to synchronize.
         **kwargs: base layer arguments (``name``, ``dtype``, ...).
 
     Weights, in order: ``gamma``, ``beta`` (when enabled), ``moving_mean``,
@@ -164,8 +166,20 @@ class BatchNormalization(Layer):
                                            self.axis, offset=self.beta, scale=self.gamma,
                                            epsilon=self.epsilon)
         if mask is None and not self.renorm:
-            out, mean, variance = normalize(inputs, self._reduction_axes, self.gamma, self.beta,
-                                            self.epsilon, self._param_shape)
+            worker = None
+            if self.synchronized:  # DISTRIBUTION HOOK: statistics of the global batch
+                from keraslite.distribution.hooks import worker as current_worker
+
+                worker = current_worker()
+            if worker is not None:
+                from keraslite.distribution.sync_bn import synchronized_normalize
+
+                out, mean, variance = synchronized_normalize(
+                    worker, inputs, self._reduction_axes, self.gamma, self.beta, self.epsilon,
+                    self._param_shape)
+            else:
+                out, mean, variance = normalize(inputs, self._reduction_axes, self.gamma,
+                                                self.beta, self.epsilon, self._param_shape)
             self._update(self.moving_mean, mean, self.momentum)
             self._update(self.moving_variance, variance, self.momentum)
             return out
