@@ -155,6 +155,11 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                           validation_batch_size=validation_batch_size,
                           validation_freq=validation_freq)
     model._ensure_compiled(xs, kind, ys, sws)
+    from keraslite.distribution import hooks as distribution_hooks
+
+    dist = distribution_hooks.worker()
+    if dist is not None:  # DISTRIBUTION HOOK: rank 0's weights everywhere (batches unsharded:
+        dist.broadcast_weights(model)  # each rank reads the whole stream, gradients averaged)
     callback_list, history, progbar, batch_hooks, initial_epoch = model._start_fit(
         callbacks, verbose, epochs, steps, initial_epoch)
     epoch_logs: dict = {}  # an unknown length is counted by telling the bar every step
