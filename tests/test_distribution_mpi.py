@@ -18,7 +18,7 @@ import pytest
 
 import keraslite as keras
 from keraslite.autodiff.gradcheck import check_gradients
-from keraslite.distribution.comm import World
+from keraslite.distribution.comm import DistributedError, World, check_world_size
 from keraslite.distribution.sync_bn import synchronized_normalize
 from keraslite.distribution.worker import Worker, shard_bounds
 
@@ -128,6 +128,13 @@ def test_api_in_one_process():
         keras.distribution.set_distribution("data_parallel")
     with pytest.raises(ValueError, match="num_processes"):
         keras.distribution.initialize(num_processes=4)
+
+
+def test_a_launcher_of_another_mpi_is_refused():
+    check_world_size(2, {"PMI_SIZE": "2"})
+    check_world_size(1, {})
+    with pytest.raises(DistributedError, match="started 4 processes but MPI sees a world of 1"):
+        check_world_size(1, {"OMPI_COMM_WORLD_SIZE": "4"})
 
 
 def test_shards_cover_every_row_once():

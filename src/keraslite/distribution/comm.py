@@ -38,6 +38,32 @@ def launched_by_mpi() -> bool:
     return any(name in os.environ for name in _LAUNCHER_VARIABLES)
 
 
+def launcher_size(environ: Any = None) -> int | None:
+    """How many processes the launcher says it started (None when it does not say)."""
+    environ = os.environ if environ is None else environ
+    for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE"):
+        if environ.get(name, "").isdigit():
+            return int(environ[name])
+    return None
+
+
+def check_world_size(size: int, environ: Any = None) -> None:
+    """Refuse a world smaller than what the launcher started: each process would train alone.
+
+    That happens when ``mpiexec`` belongs to another MPI than the one mpi4py loaded (an
+    Open MPI ``mpirun`` with the mpich wheel, say): every process then sees a world of one.
+    """
+    expected = launcher_size(environ)
+    if expected is not None and expected != size:
+        raise DistributedError(
+            f"The launcher started {expected} processes but MPI sees a world of {size}: "
+            "`mpiexec` and the MPI library that mpi4py loaded are not the same MPI, so each "
+            "process would train alone. Use the mpiexec of the same installation (with "
+            "pip install \"keraslite[mpi]\": the environment's bin/mpiexec), or point "
+            f"MPI4PY_LIBMPI at the launcher's libmpi. Received: world size {size}, "
+            f"launcher size {expected}")
+
+
 def import_mpi() -> Any:
     """mpi4py's ``MPI`` module, with the fix in the error when it is not installed."""
     try:
@@ -153,5 +179,7 @@ def world() -> World:
     current = _WORLD.get("world")
     if current is None:
         comm = import_mpi().COMM_WORLD if launched_by_mpi() else None
-        current = _WORLD["world"] = World(comm)
+        current = World(comm)
+        check_world_size(current.size)
+        _WORLD["world"] = current
     return current
