@@ -278,3 +278,35 @@ def test_tensorflow_math_of_custom_training_loops(served):
     assert float(tf.reduce_mean(tf.square(np.array([1.0, 3.0])))) == 5.0
     with pytest.raises(AttributeError, match="not provided"):
         tf.data.TFRecordDataset  # noqa: B018
+
+
+def test_tensorflow_standin_device_shape_and_initializers(served):
+    import keras
+    import tensorflow as tf
+    from keras import backend as K
+
+    with tf.device("/GPU:0"):  # a no-op: keraslite computes on the CPU
+        w_init = tf.random_normal_initializer(stddev=0.05, seed=1)
+        w = tf.Variable(initial_value=w_init(shape=(300, 20), dtype="float32"), trainable=True)
+    assert w.shape == (300, 20) and abs(float(np.std(w.numpy())) - 0.05) < 0.005
+    b = tf.Variable(initial_value=tf.zeros_initializer()(shape=(20,), dtype="float32"))
+    assert not b.numpy().any()
+    assert (tf.ones_initializer()(shape=(2,)) == 1).all()
+    assert (tf.constant_initializer(3.0)(shape=(2, 2)) == 3).all()
+    u = tf.random_uniform_initializer(-1.0, 1.0, seed=2)(shape=(1000,))
+    assert -1 <= float(np.min(u)) < -0.9 and 0.9 < float(np.max(u)) <= 1
+    layer = keras.layers.Dense(2, kernel_initializer=tf.initializers.RandomNormal(stddev=0.1))
+    assert layer(np.ones((1, 3), "float32")).shape == (1, 2)
+
+    shape = tf.TensorShape([None, 3])
+    assert shape.as_list() == [None, 3] and shape.rank == 2 and shape == (None, 3)
+    assert not shape.is_fully_defined() and tf.TensorShape([2, 3]).num_elements() == 6
+    assert str(tf.TensorShape([4])) == "(4,)" and shape[1] == 3 and list(shape) == [None, 3]
+    assert tf.TensorShape(None).rank is None
+
+    keraslite.compat.backend._NOTED.clear()
+    with pytest.warns(KerasliteDeprecationWarning, match="keras.random.normal"):
+        sample = K.random_normal((2000,), mean=1.0, stddev=0.5, seed=3)
+    assert abs(float(np.mean(sample)) - 1.0) < 0.05
+    with pytest.warns(KerasliteDeprecationWarning, match="keras.random.uniform"):
+        assert float(np.max(K.random_uniform((100,), 0.0, 2.0))) <= 2.0

@@ -104,7 +104,9 @@ TRAIN = """
     import sys
     import numpy as np
     import keraslite as keras
+    import time
     backup, out, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    pause = len(sys.argv) > 4  # stop partway through the third epoch, to be killed there
     keras.utils.set_random_seed(7)
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(64, activation="relu"),
                               keras.layers.Dense(64, activation="tanh"), keras.layers.Dense(1)])
@@ -114,8 +116,16 @@ TRAIN = """
     y = np.sin(x.sum(axis=1, keepdims=True)).astype("float32")
 
     class Report(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
         def on_epoch_end(self, epoch, logs=None):
             print(epoch, flush=True)
+
+        def on_train_batch_end(self, batch, logs=None):
+            if pause and self.epoch == 2 and batch == 10:
+                print("paused", flush=True)
+                time.sleep(600)
 
     callbacks = [keras.callbacks.BackupAndRestore(backup)] if backup != "-" else []
     model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, callbacks=callbacks + [Report()])
@@ -127,10 +137,10 @@ TRAIN = """
 def test_backup_and_restore_after_sigkill_ends_with_the_same_weights(tmp_path):
     epochs = 5
     reference = spawn(TRAIN, "-", tmp_path / "ref.npz", epochs)
-    killed = spawn(TRAIN, tmp_path / "backup", tmp_path / "never.npz", epochs)
-    for _ in range(2):  # let two epochs complete, then kill it partway through the third
-        assert killed.stdout.readline().strip(), killed.stderr.read()
-    time.sleep(0.02)
+    killed = spawn(TRAIN, tmp_path / "backup", tmp_path / "never.npz", epochs, "pause")
+    # two epochs complete, then it waits partway through the third, where it is killed
+    lines = [killed.stdout.readline().strip() for _ in range(3)]
+    assert lines == ["0", "1", "paused"], killed.stderr.read()
     killed.send_signal(signal.SIGKILL)
     killed.communicate()
     assert (tmp_path / "backup" / "latest.weights.h5").exists()

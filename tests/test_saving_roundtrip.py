@@ -252,3 +252,14 @@ def test_float64_model_round_trip(tmp_path, float64):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert loaded.weights[0].value.dtype == np.float64
     np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("name", ["nope.weights.h5", "nope.h5", "nope.keras"])
+def test_loading_a_missing_file_says_it_is_missing(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(FileNotFoundError, match=f"File not found: filepath={name}.*working"):
+        model.load_weights(name)
+    if not name.endswith(".weights.h5"):
+        with pytest.raises(FileNotFoundError, match=f"There is no model file at .*{name}"):
+            keras.models.load_model(name)

@@ -133,6 +133,9 @@ class Variable(Tensor):
     """
 
     __slots__ = ("name", "path", "trainable", "constraint", "regularizer")
+    #: Whether a layer adopts it as a weight when it is set as an attribute (``tf.Variable``'s
+    #: stand-in is not, as in Keras 3).
+    tracked_by_layers = True
 
     def __init__(
         self,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from keraslite import ops
+from keraslite import random as keras_random
 from keraslite.backend import epsilon as epsilon
 from keraslite.backend import floatx as floatx
 from keraslite.backend import set_epsilon as set_epsilon
@@ -103,6 +104,9 @@ _LEGACY.update({
     "get_value": ("keras.ops.convert_to_numpy(x)", _get_value),
     "set_value": ("variable.assign(value)", _set_value),
     "eval": ("keras.ops.convert_to_numpy(x)", _get_value),
+    "random_normal": ("keras.random.normal", keras_random.normal),
+    "random_uniform": ("keras.random.uniform", keras_random.uniform),
+    "truncated_normal": ("keras.random.truncated_normal", keras_random.truncated_normal),
 })
 
 for _name, (_replacement, _fn) in _LEGACY.items():

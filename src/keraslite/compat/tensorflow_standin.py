@@ -3,7 +3,8 @@
 ``tf.keras`` (served by the finder), ``tf.random`` (``set_seed`` and the draws of
 :mod:`keraslite.random`), ``tf.constant`` / ``tf.convert_to_tensor``, ``tf.Variable``,
 ``tf.GradientTape``, ``tf.function`` (runs the function as is), the dtype names, ``tf.config``
-device listing, the math of custom training loops (``tf.reduce_mean``, ``tf.one_hot``,
+device listing, ``tf.device``, ``tf.TensorShape``, the initializer functions (see
+``tensorflow_extras``), the math of custom training loops (``tf.reduce_mean``, ``tf.one_hot``,
 ``tf.clip_by_global_norm``, ``tf.math``, ``tf.nn``, ``tf.linalg``: see ``tensorflow_math``), the
 input pipelines of ``tf.data`` (see ``tensorflow_data``), and ``tf.get_logger``.
 Anything else fails with a message saying that this part of TensorFlow is not provided.
@@ -23,7 +24,7 @@ from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable
 from keraslite.backend import floatx
-from keraslite.compat import tensorflow_data, tensorflow_math
+from keraslite.compat import tensorflow_data, tensorflow_extras, tensorflow_math
 from keraslite.compat.tensorflow_data import TensorSpec as TensorSpec
 from keraslite.utils import set_random_seed
 
@@ -31,7 +32,8 @@ __version__ = f"2.16.0+keraslite.{_keraslite_version}"
 
 _PROVIDED = ("tf.keras, tf.random (set_seed, normal, uniform, ...), tf.constant, "
              "tf.convert_to_tensor, tf.Variable, tf.GradientTape, tf.function, dtypes, "
-             "tf.config device listing, the common tf.math, tf.nn and tf.linalg functions, "
+             "tf.config device listing, tf.device, tf.TensorShape, tf.*_initializer, "
+             "the common tf.math, tf.nn and tf.linalg functions, "
              "tf.data.Dataset's from_tensor_slices/batch/shuffle/map/repeat/take/skip/...")
 
 
@@ -91,7 +93,13 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
 
 
 class Variable(_Variable):
-    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``."""
+    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``.
+
+    As in Keras 3, a layer does not adopt one set as its attribute: weights come from
+    ``add_weight``.
+    """
+
+    tracked_by_layers = False
 
     def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
                  dtype: Any = None, **kwargs: Any) -> None:
@@ -110,6 +118,8 @@ def function(func: Callable | None = None, **kwargs: Any) -> Any:
 
 
 globals().update(tensorflow_math.TOP_LEVEL)  # tf.reduce_mean, tf.one_hot, tf.expand_dims, ...
+globals().update(tensorflow_extras.TOP_LEVEL)  # tf.device, tf.TensorShape, tf.*_initializer
+initializers = Namespace("tf.initializers", **tensorflow_extras.INITIALIZERS)
 math = Namespace("tf.math", **tensorflow_math.MATH)
 nn = Namespace("tf.nn", **tensorflow_math.NN)
 linalg = Namespace("tf.linalg", **tensorflow_math.LINALG)

@@ -42,3 +42,10 @@ from keraslite.layers.reshaping import Permute as Permute
 from keraslite.layers.reshaping import RepeatVector as RepeatVector
 from keraslite.layers.reshaping import Reshape as Reshape
 from keraslite.layers.symbolic import KerasTensor as KerasTensor
+from keraslite.lazy import lazy_attributes as _lazy_attributes
+
+# keras.layers.serialize / deserialize live with the saving code, one floor up.
+__getattr__ = _lazy_attributes("keraslite.layers", {
+    "serialize": ("keraslite.saving.serialization", "serialize_layer"),
+    "deserialize": ("keraslite.saving.serialization", "deserialize_layer"),
+})

@@ -7,6 +7,7 @@ calling it on KerasTensors records a node of a Functional graph.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from keraslite import constraints as constraints_module
@@ -16,7 +17,7 @@ from keraslite.backend import floatx, xp
 from keraslite.layers.auto_config import AutoConfigMeta, complete_config
 from keraslite.layers.graph_calls import _TRAINING, SymbolicCalls, _accepts, _unbatched
 from keraslite.layers.symbolic import flatten, is_symbolic, map_structure
-from keraslite.naming import deprecated, to_snake_case, unique_name
+from keraslite.naming import KerasliteWarning, deprecated, to_snake_case, unique_name
 from keraslite.ops import convert_to_tensor
 
 
@@ -123,7 +124,9 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
             if value is not self and all(value is not x for x in self._layers):
                 self._layers.append(value)
         elif isinstance(value, Variable):
-            if all(value is not v for v in self._own_variables):
+            if not value.tracked_by_layers:
+                _warn_untracked(self, value)
+            elif all(value is not v for v in self._own_variables):
                 self._own_variables.append(value)
         elif isinstance(value, (list, tuple)):
             for v in value:
@@ -235,6 +238,40 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
                     f"shape {tuple(w.shape)}. Received: weight.shape={tuple(w.shape)}"
                 )
             v.assign(w)
+
+    # -- the state that model.save writes --------------------------------------------------
+    #: Attribute names of the variables Keras 3 saves for this class, in order, an attribute
+    #: that is ``None`` (a missing bias) skipped; ``None`` saves all of the layer's own
+    #: variables, trainable ones first (Keras' default).
+    saved_variable_names: tuple[str, ...] | None = None
+
+    def saved_variables(self) -> list[Variable]:
+        """The variables that :meth:`save_own_variables` writes, in Keras' order."""
+        own = self._own_variables
+        if self.saved_variable_names is None:
+            return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+        found = (getattr(self, name, None) for name in self.saved_variable_names)
+        return [v for v in found if v is not None]
+
+    def save_own_variables(self, store: dict) -> None:
+        """Write this layer's own state into ``store`` (``{"0": kernel, "1": bias}``).
+
+        ``model.save`` and ``save_weights`` call it for every layer; override it (with
+        :meth:`load_own_variables`) to take full control of what is saved, as in Keras 3.
+        """
+        for i, variable in enumerate(self.saved_variables()):
+            store[str(i)] = variable
+
+    def load_own_variables(self, store: dict) -> None:
+        """Assign what :meth:`save_own_variables` wrote (``store["0"]``, ...)."""
+        variables = self.saved_variables()
+        if len(store) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(variables)} variables "
+                f"{[tuple(v.shape) for v in variables]} but the file holds {len(store)} for it. "
+                f"Received: keys={sorted(store)}")
+        for i, variable in enumerate(variables):
+            variable.assign(store[str(i)])
 
     def count_params(self) -> int:
         """The number of scalar weights."""
@@ -385,6 +422,16 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _warn_untracked(layer: Layer, variable: Variable) -> None:
+    """A ``tf.Variable`` set as a layer attribute is no weight in Keras 3: say so once."""
+    if variable.trainable:
+        warnings.warn(
+            f"Layer '{layer.name}' holds the tf.Variable '{variable.name}' as an attribute. As "
+            "in Keras 3, it is not one of the layer's weights: fit() will not train it and "
+            "model.save() will not save it. Create it with self.add_weight(...) instead.",
+            KerasliteWarning, stacklevel=4)
 
 
 def deprecated_input_shape(layer: Layer) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
+from keraslite.backend import xp
 from keraslite.layers.base import Layer
 from keraslite.ops.nn import dense as fused_dense
 from keraslite.ops.nn import fusable
@@ -27,12 +28,14 @@ class Dense(Layer):
 
     """
 
+    saved_variable_names = ("kernel", "bias")  # Keras 3 saves these, not a subclass's extras
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, kernel_constraint: Any = None,
                  bias_constraint: Any = None, lora_rank: int | None = None,
-                 **kwargs: Any) -> None:
+                 lora_alpha: float | None = None, **kwargs: Any) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             try:
@@ -57,6 +60,9 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self._fused = fusable(self._activation_name) and \
             self.activation is activations.ALL.get(self._activation_name)
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
 
     def build(self, input_shape: Any) -> None:
         input_shape = tuple(input_shape)
@@ -76,6 +82,42 @@ class Dense(Layer):
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    def enable_lora(self, rank: int, lora_alpha: float | None = None,
+                    a_initializer: Any = "he_uniform", b_initializer: Any = "zeros") -> None:
+        """Freeze the kernel and learn a low-rank update instead (LoRA).
+
+        The layer then computes with ``kernel + (lora_alpha / rank) · A B``, where ``A`` is
+        ``(input_dim, rank)`` and ``B`` is ``(rank, units)``; only ``A``, ``B`` and the bias
+        train. Saving writes the merged kernel, as Keras 3 does.
+        """
+        if self.kernel_constraint:
+            raise ValueError("Lora is incompatible with kernel constraints. In order to enable "
+                             "lora on this layer, remove the `kernel_constraint` argument.")
+        if not self.built:
+            raise ValueError("Cannot enable lora on a layer that isn't yet built.")
+        if self.lora_enabled:
+            raise ValueError("lora is already enabled. This can only be done once per layer.")
+        self.lora_kernel_a = self.add_weight(
+            shape=(self.kernel.shape[0], rank), name="lora_kernel_a",
+            initializer=a_initializer, regularizer=self.kernel_regularizer)
+        self.lora_kernel_b = self.add_weight(
+            shape=(rank, self.units), name="lora_kernel_b", initializer=b_initializer,
+            regularizer=self.kernel_regularizer)
+        self.kernel.trainable = False
+        self._fused = False  # the kernel is a sum now: the fused dense op does not apply
+        self.lora_enabled = True
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
+    def saved_variables(self) -> list:
+        """Keras 3's kernel and bias; with LoRA the kernel is saved merged with ``A B``."""
+        saved = super().saved_variables()
+        if self.lora_enabled:
+            saved[0] = _MergedLoraKernel(self)
+        return saved
 
     def call(self, inputs: Any) -> Tensor:
         if inputs.shape[-1] != self.kernel.shape[0]:
@@ -85,9 +127,13 @@ class Dense(Layer):
                 f"input with shape {tuple(inputs.shape)}. Received: inputs.shape="
                 f"{tuple(inputs.shape)}"
             )
-        if self._fused:
-            return fused_dense(inputs, self.kernel, self.bias, self._activation_name)
-        x = ops.matmul(inputs, self.kernel)
+        kernel = self.kernel
+        if self.lora_enabled:
+            update = ops.matmul(self.lora_kernel_a, self.lora_kernel_b)
+            kernel = ops.add(kernel, ops.multiply(update, self.lora_alpha / self.lora_rank))
+        elif self._fused:
+            return fused_dense(inputs, kernel, self.bias, self._activation_name)
+        x = ops.matmul(inputs, kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
         return self.activation(x)
@@ -107,7 +153,32 @@ class Dense(Layer):
             "bias_regularizer": _serialize_or_none(self.bias_regularizer),
             "kernel_constraint": _serialize_or_none(self.kernel_constraint),
             "bias_constraint": _serialize_or_none(self.bias_constraint),
+            **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha}
+               if self.lora_rank else {}),
         }
+
+
+class _MergedLoraKernel:
+    """The kernel as saved under LoRA: ``kernel + (alpha / rank) · A B``.
+
+    Loading assigns it to the kernel and zeroes ``B``, so the layer computes the same.
+    """
+
+    def __init__(self, layer: Dense) -> None:
+        self.layer = layer
+        self.covers = (layer.kernel, layer.lora_kernel_a, layer.lora_kernel_b)
+        self.name, self.path, self.shape = "kernel", layer.kernel.path, layer.kernel.shape
+
+    @property
+    def value(self) -> Any:
+        layer = self.layer
+        scale = layer.lora_alpha / layer.lora_rank
+        return layer.kernel.value + scale * (layer.lora_kernel_a.value @ layer.lora_kernel_b.value)
+
+    def assign(self, value: Any) -> None:
+        self.layer.kernel.assign(value)
+        self.layer.lora_kernel_b.assign(xp.zeros(self.layer.lora_kernel_b.shape,
+                                                 self.layer.lora_kernel_b.dtype))
 
 
 def _serialize_or_none(obj: Any) -> Any:

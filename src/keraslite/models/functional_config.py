@@ -11,57 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.layers.base import _accepts
-from keraslite.layers.input_layer import InputLayer
-from keraslite.layers.symbolic import KerasTensor, Node, map_structure
+from keraslite.layers.graph_order import graph_order
+from keraslite.layers.symbolic import KerasTensor, map_structure
 
 
 def keras_layer_order(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list:
-    """The layers between ``inputs`` and ``outputs`` in Keras' order: by decreasing depth
-    (distance from the outputs), ties broken by the order of first visit from the outputs.
-    """
-    input_ids = {id(t) for t in inputs}
-    finished: set[int] = set()
-    post_order: list[Node] = []
-    first_visit: dict[int, int] = {}
-    layers: dict[int, Any] = {}
-    stack: list[tuple[KerasTensor, bool]] = [(t, False) for t in reversed(outputs)]
-    while stack:
-        tensor, expanded = stack.pop()
-        layer, node_index, _ = tensor.history
-        node = layer._inbound_nodes[node_index]
-        if expanded:
-            if id(node) not in finished:
-                finished.add(id(node))
-                post_order.append(node)
-            continue
-        if id(node) in finished:
-            continue
-        if not isinstance(layer, InputLayer) and id(tensor) in input_ids:
-            finished.add(id(node))
-            continue
-        first_visit.setdefault(id(layer), len(first_visit))
-        layers[id(layer)] = layer
-        stack.append((tensor, True))
-        if not isinstance(layer, InputLayer):
-            stack.extend((t, False) for t in reversed(node.input_tensors))
-    in_graph = {id(n) for n in post_order}
-    node_depth: dict[int, int] = {}
-    layer_depth: dict[int, int] = {}
-    for node in reversed(post_order):
-        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
-        layer_depth[id(node.layer)] = depth
-        node_depth[id(node)] = depth
-        for parent in node.parent_nodes:
-            if id(parent) in in_graph:
-                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
-    for t in inputs:
-        layer = t.history[0]
-        if id(layer) not in layer_depth:
-            layer_depth[id(layer)] = 0
-            first_visit[id(layer)] = -1
-            layers[id(layer)] = layer
-    return sorted(layers.values(),
-                  key=lambda x: (-layer_depth[id(x)], first_visit[id(x)]))
+    """The layers between ``inputs`` and ``outputs`` in Keras' order (see ``graph_order``)."""
+    return graph_order(inputs, outputs).layers
 
 
 def _offset(layer: Any) -> int:

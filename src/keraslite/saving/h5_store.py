@@ -36,9 +36,9 @@ def require_h5py() -> Any:
     return h5py
 
 
-def write_h5(target: Any, entries: list[tuple[str, str | None, list]],
+def write_h5(target: Any, entries: list[tuple[str, str | None, dict]],
              attrs: dict | None = None) -> None:
-    """Write ``(path, name, arrays)`` entries as Keras does: ``<path>/vars/<i>``.
+    """Write ``(path, name, {key: array})`` entries as Keras does: ``<path>/vars/<key>``.
 
     Args:
         target: a path or a writable binary file object.
@@ -52,13 +52,13 @@ def write_h5(target: Any, entries: list[tuple[str, str | None, list]],
             group = f.create_group(f"{path}/vars" if path else "vars")
             if name:
                 group.attrs["name"] = name
-            for i, array in enumerate(arrays):
-                group.create_dataset(str(i), data=numpy.asarray(array))
+            for key, array in arrays.items():
+                group.create_dataset(key, data=numpy.asarray(array))
         for key, value in (attrs or {}).items():
             f.attrs[key] = value
 
 
-def h5_bytes(entries: list[tuple[str, str | None, list]]) -> bytes:
+def h5_bytes(entries: list[tuple[str, str | None, dict]]) -> bytes:
     """The HDF5 file of ``entries`` as bytes (for a ``.keras`` archive)."""
     buffer = io.BytesIO()
     write_h5(buffer, entries)
@@ -125,6 +125,16 @@ class H5Reader:
         if group is None:
             return None
         return self.read_datasets(group, f"{path}/vars" if path else "vars")
+
+    def read_named_vars(self, path: str) -> dict | None:
+        """``{key: array}`` under ``<path>/vars`` whatever the keys (a layer's own
+        ``save_own_variables`` may choose them), or None if there is no such group.
+        """
+        where = f"{path}/vars" if path else "vars"
+        group = self.group(where)
+        if group is None:
+            return None
+        return {name: self.dataset(group, name, f"{where}/{name}") for name in group.keys()}
 
     def read_datasets(self, group: Any, where: str, names: list[str] | None = None) -> list:
         """Datasets of ``group`` (``"0"``, ``"1"``, ... unless ``names`` are given)."""

@@ -27,6 +27,15 @@ def _path(filepath: Any) -> str | None:
     return os.fspath(filepath)
 
 
+def _require_file(path: str | None, what: str) -> None:
+    """Say plainly that a file to load is missing (rather than that it is not valid)."""
+    if path is not None and not os.path.exists(path):
+        raise FileNotFoundError(
+            f"File not found: filepath={path}. There is no {what} at "
+            f"{os.path.abspath(path)}; check the path and the working directory "
+            f"({os.getcwd()}), or save the file first.")
+
+
 def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool | None = None,
                **kwargs: Any) -> None:
     """Save ``model`` (architecture, weights, compile settings, optimizer state).
@@ -126,12 +135,15 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
         The model, with its weights (and, with ``compile``, ready to continue training).
 
     Raises:
+        FileNotFoundError: there is no file at ``filepath``.
         ValueError: the file is not a valid model file, or holds something refused.
         TypeError: the file names a class or function keraslite does not know (pass it in
             ``custom_objects``).
 
     """
     path = _path(filepath)
+    if path is not None and (path.endswith(_LEGACY_SUFFIXES) or path.endswith(".keras")):
+        _require_file(path, "model file")
     if path is not None and path.endswith(_LEGACY_SUFFIXES):
         return legacy_h5.load_legacy_model(path, custom_objects, compile, safe_mode)
     if path is not None and not path.endswith(".keras"):
@@ -155,7 +167,7 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
     if not isinstance(model, Layer):
         raise ValueError(f"config.json describes a {type(model).__name__}, not a model.")
     with h5_store.H5Reader(members[archive.WEIGHTS], "model.weights.h5") as reader:
-        state.load_into(model, reader.read_vars)
+        state.load_into(model, reader)
     return model
 
 
@@ -209,6 +221,7 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> dict
             "Build it first (call it on data or use build(input_shape)), so that its weights "
             "exist."
         )
+    _require_file(path, "weights file")
     h5_store.require_h5py()
     if path is not None and path.endswith(".keras"):
         members = archive.read_archive(path, want_config=False)
@@ -220,5 +233,5 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> dict
                 or "model_weights" in reader.file:
             legacy_h5.load_legacy_weights(model, reader, skip_mismatch)
             return {}
-        state.load_into(model, reader.read_vars, skip_mismatch=skip_mismatch)
+        state.load_into(model, reader, skip_mismatch=skip_mismatch)
         return reader.attrs

@@ -333,3 +333,44 @@ def _names_layer(value: dict, ctx: _Context) -> bool:
         found = registry.builtin("layers", value["class_name"]) or \
             registry.builtin("models", value["class_name"])
     return isinstance(found, type) and issubclass(found, Layer)
+
+
+# -- keras.layers.serialize / deserialize ------------------------------------------------------
+def serialize_layer(layer: Any) -> dict:
+    """``keras.layers.serialize``: a layer's config as Keras 3 writes it in a ``.keras`` file.
+
+    Args:
+        layer: a ``keras.layers.Layer`` (a model is a layer too).
+
+    Returns:
+        ``{"module": ..., "class_name": ..., "config": ..., "registered_name": ...}``.
+
+    """
+    from keraslite.layers.base import Layer
+
+    if not isinstance(layer, Layer):
+        raise TypeError("keras.layers.serialize expects a keras.layers.Layer instance. "
+                        f"Received: {layer!r} (of type {type(layer).__name__})")
+    return serialize_keras_object(layer)
+
+
+def deserialize_layer(config: dict, custom_objects: dict | None = None) -> Any:
+    """``keras.layers.deserialize``: rebuild a layer from :func:`serialize_layer`'s output.
+
+    Also takes the short Keras 2 form ``{"class_name": "Dense", "config": {...}}``.
+
+    Args:
+        config: the serialized layer.
+        custom_objects: ``{name: class}`` for your own layers.
+
+    Returns:
+        A new, unbuilt layer with that configuration.
+
+    """
+    from keraslite.layers.base import Layer
+
+    obj = deserialize_keras_object(config, custom_objects=custom_objects, kind="layers")
+    if not isinstance(obj, Layer):
+        raise ValueError("`keras.layers.deserialize` was passed a `config` object that is not "
+                         f"a `keras.layers.Layer`. Received: {config}")
+    return obj

@@ -148,13 +148,14 @@ class _LearningRate:
 
 def object_variables(obj: Any) -> list:
     """The variables Keras stores for one layer or optimizer, in its order."""
-    if not _is_layer(obj):
-        return optimizer_variables(obj)
-    custom = getattr(obj, "_keras_variables", None)
-    if custom is not None:
-        return list(custom())
-    own = obj._own_variables
-    return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+    return obj.saved_variables() if _is_layer(obj) else optimizer_variables(obj)
+
+
+def _overrides(obj: Any, method: str) -> bool:
+    """Whether a layer's class replaces the base class's ``save/load_own_variables``."""
+    from keraslite.layers.base import Layer
+
+    return getattr(type(obj), method) is not getattr(Layer, method)
 
 
 def optimizer_variables(optimizer: Any) -> list:
@@ -172,30 +173,57 @@ def optimizer_variables(optimizer: Any) -> list:
 
 
 # -- saving and loading -------------------------------------------------------------------
-def collect(root: Any) -> list[tuple[str, str, list]]:
-    """``(path, name, arrays)`` for every object to write."""
+def collect(root: Any) -> list[tuple[str, str, dict]]:
+    """``(path, name, {key: array})`` for every object to write (keys ``"0"``, ``"1"``, ...
+    unless a layer's own ``save_own_variables`` chooses others).
+    """
     from keraslite.saving.serialization import to_numpy
 
     entries = []
     for path, obj in saveables(root):
-        arrays = [to_numpy(v.value) for v in object_variables(obj)]
+        store: dict = {}
+        if _is_layer(obj):
+            obj.save_own_variables(store)
+            if not _overrides(obj, "save_own_variables"):
+                _warn_left_out(obj)
+        else:
+            store = {str(i): v for i, v in enumerate(optimizer_variables(obj))}
+        arrays = {str(key): to_numpy(getattr(v, "value", v)) for key, v in store.items()}
         entries.append((path, getattr(obj, "name", None), arrays))
     return entries
 
 
-def load_into(root: Any, read: Any, skip_mismatch: bool = False) -> None:
-    """Fill ``root``'s variables from ``read(path) -> list of arrays | None``.
+def _warn_left_out(layer: Any) -> None:
+    """Say which of a layer's variables its class's Keras format leaves out of the file."""
+    saved = [c for v in layer.saved_variables() for c in getattr(v, "covers", (v,))]
+    left_out = [v.name for v in layer._own_variables if all(v is not s for s in saved)]
+    if left_out:
+        warnings.warn(
+            f"Layer '{layer.name}' has variables {left_out} that the Keras 3 file format of "
+            f"its class does not save (it writes only {list(layer.saved_variable_names)}): "
+            "they will not be restored. Override save_own_variables() and "
+            "load_own_variables() to keep them.", KerasliteWarning, stacklevel=4)
+
+
+def load_into(root: Any, reader: Any, skip_mismatch: bool = False) -> None:
+    """Fill ``root``'s variables from a weights file's ``reader`` (an ``H5Reader``).
+
+    Every layer that keeps Keras' default layout is checked first and assigned only when all
+    fit; layers with their own ``load_own_variables`` then read their stores.
 
     Raises:
         ValueError: a layer's stored variables do not match its own in number or shape
             (unless ``skip_mismatch``, which warns and leaves that layer as it is).
 
     """
-    _build_optimizer_for_loading(root, read)
-    groups = []
+    _build_optimizer_for_loading(root, reader.read_vars)
+    groups, custom = [], []
     for path, obj in saveables(root):
+        if _is_layer(obj) and _overrides(obj, "load_own_variables"):
+            custom.append((path, obj))
+            continue
         variables = object_variables(obj)
-        stored = read(path)
+        stored = reader.read_vars(path)
         if not _is_layer(obj):
             if stored is None:
                 continue  # the file holds no optimizer state: keep the current one
@@ -209,6 +237,8 @@ def load_into(root: Any, read: Any, skip_mismatch: bool = False) -> None:
             f"optimizer '{obj.name}'"
         groups.append((label, variables, [] if stored is None else stored))
     assign_checked(root, groups, skip_mismatch)
+    for path, obj in custom:
+        obj.load_own_variables(reader.read_named_vars(path) or {})
 
 
 def assign_checked(root: Any, groups: list[tuple[str, list, list]],
