@@ -118,6 +118,17 @@ for name, build, rows in SCENARIOS:
             assert np.array_equal(array, theirs), f"rank {rank} differs from rank 0 ({name})"
         assert comm.bcast(results[f"{name}_history"], root=0) == results[f"{name}_history"]
 
+# predict without fit: rank 0's weights are used everywhere; several outputs are gathered
+keras.utils.set_random_seed(3 + rank)
+inputs = keras.Input((6,))
+hidden = keras.layers.Dense(8, activation="relu")(inputs)
+two = keras.Model(inputs, [keras.layers.Dense(2)(hidden), keras.layers.Dense(1)(hidden)])
+if rank == 0:
+    keras.utils.set_random_seed(3)
+    two.set_weights(keras.models.clone_model(two).get_weights())
+for i, out in enumerate(two.predict(x[:37], batch_size=8, verbose=0)):
+    results[f"two_outputs_predict_{i}"] = out
+
 if rank == 0:
     np.savez(out_path, **results)
 print(f"rank {rank} of {size}: ok", flush=True)

@@ -23,6 +23,7 @@ class Inference:
                            batch_size: int, callback_list: Any = None) -> dict:
         dist = distribution_hooks.worker()
         if dist is not None:  # DISTRIBUTION HOOK: each rank evaluates its block of rows
+            dist.broadcast_weights(self)  # with rank 0's model (its BatchNorm statistics too)
             xs, ys, sws = dist.shard_rows(xs), dist.shard_rows(ys), dist.shard_rows(sws)
         n = xs[0].shape[0]
         slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
@@ -99,6 +100,7 @@ class Inference:
         diagnostics.check_data(self, x, xs, [])
         dist = distribution_hooks.worker()
         if dist is not None:  # DISTRIBUTION HOOK: each rank predicts its block of rows
+            dist.broadcast_weights(self)  # with rank 0's model
             rows = xs[0].shape[0]
             xs = dist.shard_rows(xs)
             out = self._predict_arrays(xs, kind, batch_size, callbacks, verbose)
