@@ -107,7 +107,8 @@ def test_a_failing_rank_stops_every_rank(failure):
         assert "RuntimeError: rank 1 fails on purpose" in done.stderr
         assert "aborting every rank (MPI_Abort)" in done.stderr
     if failure == "hang":
-        assert "waited 2 s for the other ranks in the gradient allreduce" in done.stderr
+        # in the shuffle's broadcast or the gradient allreduce, as the timing falls
+        assert "Rank 0 of 2 waited 2 s for the other ranks in" in done.stderr
 
 
 # -- one process ---------------------------------------------------------------------------

@@ -78,10 +78,27 @@ def model_custom():
     return CustomStep(inputs, keras.layers.Dense(3, activation="softmax")(hidden))
 
 
+class Batches(keras.utils.PyDataset):
+    """The first ``rows`` rows in batches of 32 (the last one smaller), for fit and evaluate."""
+
+    def __init__(self, rows, start=0, **kwargs):
+        super().__init__(**kwargs)
+        self.start, self.rows = start, rows
+
+    def __len__(self):
+        return -(-self.rows // 32)
+
+    def __getitem__(self, i):
+        sl = slice(self.start + 32 * i, self.start + min(32 * (i + 1), self.rows))
+        return x[sl], y[sl], weights[sl]
+
+
 SCENARIOS = (("fast", model_fast, n), ("tape", model_tape, n), ("custom", model_custom, n),
              ("sync_bn", model_sync_bn, n),
              # 98 rows: the last batch has 2 rows, so with 3 ranks one shard is empty
-             ("fast_empty", model_fast, 98), ("tape_empty", model_tape, 98))
+             ("fast_empty", model_fast, 98), ("tape_empty", model_tape, 98),
+             # a PyDataset: every rank reads each batch and trains on its share of the rows
+             ("pydataset", model_fast, "pydataset"))
 for name, build, rows in SCENARIOS:
     keras.utils.set_random_seed(1 + rank)  # different seeds: rank 0's weights must win
     model = build()
@@ -90,20 +107,26 @@ for name, build, rows in SCENARIOS:
         model = build()
     model.compile(optimizer=keras.optimizers.Adam(0.01),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    keras.utils.set_random_seed(7)
+    keras.utils.set_random_seed(7 + rank)  # shuffles differ per rank: rank 0's must win
     callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=0,
                                                min_delta=0.01),
                  keras.callbacks.CSVLogger(os.path.join(folder, f"{name}.csv"))]
     if name == "tape":
         callbacks.append(Recorder())
-    history = model.fit(x[:rows], y[:rows], sample_weight=weights[:rows], batch_size=32,
-                        epochs=4, validation_split=0.2 if rows == n else 0.0, verbose=0,
-                        callbacks=callbacks if rows == n else [])
+    if rows == "pydataset":  # 98 rows: 32, 32, 32, 2 (an empty shard with 3 ranks)
+        history = model.fit(Batches(98), epochs=4, verbose=0, callbacks=callbacks[1:],
+                            validation_data=Batches(27, start=98))
+    else:
+        history = model.fit(x[:rows], y[:rows], sample_weight=weights[:rows], batch_size=32,
+                            epochs=4, validation_split=0.2 if rows == n else 0.0, verbose=0,
+                            callbacks=callbacks if rows == n else [])
     logs = history.history
     results[f"{name}_history"] = json.dumps(logs, sort_keys=True)
     if name == "tape":
         results[f"{name}_batch_losses"] = np.array(callbacks[-1].losses)
     results[f"{name}_evaluate"] = np.array(model.evaluate(x, y, batch_size=20, verbose=0))
+    if name == "pydataset":
+        results[f"{name}_evaluate_source"] = np.array(model.evaluate(Batches(n), verbose=0))
     results[f"{name}_predict"] = model.predict(x[:37], batch_size=8, verbose=0)
     flat = np.concatenate([w.reshape(-1) for w in model.get_weights()])
     results[f"{name}_weights"] = flat

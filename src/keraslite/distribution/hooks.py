@@ -8,7 +8,8 @@ one dictionary look-up per call:
 - :func:`reduce_gradients` / :func:`reduce_arrays` after a step's gradients are in the flat
   gradient buffer and before the optimizer update;
 - :func:`chief_verbose` where the verbosity is resolved (only rank 0 prints);
-- :func:`is_chief` where files are written (only rank 0 writes).
+- :func:`is_chief` where files are written (only rank 0 writes);
+- :func:`from_rank0` where a shuffle order is drawn (every rank uses rank 0's).
 """
 
 from __future__ import annotations
@@ -46,3 +47,13 @@ def is_chief() -> bool:
     """Whether this process writes files (rank 0, or the only process)."""
     w = _ACTIVE["worker"]
     return w is None or w.is_chief
+
+
+def from_rank0(order: Any) -> Any:
+    """Rank 0's ``order`` (an integer array, the same length on every rank) on every rank."""
+    w = _ACTIVE["worker"]
+    if w is None:
+        return order
+    import numpy
+
+    return w.world.broadcast(numpy.ascontiguousarray(order, numpy.int64), "sharing a shuffle")

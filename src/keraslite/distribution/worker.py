@@ -90,6 +90,16 @@ class Worker:
         self.empty = sl.stop == sl.start
         return sl
 
+    def shard_batch(self, xs: list, ys: list, sws: list) -> tuple[list, list, list]:
+        """The rows of one ready-made batch (generator, PyDataset) that this rank trains on;
+        sets the gradient share ``n_r / m`` (every rank reads the same batch).
+        """
+        m = xs[0].shape[0]
+        bounds = shard_bounds(m, self.size)
+        lo, hi = bounds[self.rank], bounds[self.rank + 1]
+        self.weight, self.empty = ((hi - lo) / m if m else 0.0), hi == lo
+        return [a[lo:hi] for a in xs], [a[lo:hi] for a in ys], [a[lo:hi] for a in sws]
+
     def end_fit(self) -> None:
         self.weight, self.empty = 1.0 / self.size, False
 

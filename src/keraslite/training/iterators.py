@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from keraslite.callbacks.history import History
+from keraslite.distribution import hooks as distribution_hooks
 from keraslite.lazy import LazyModule
 from keraslite.naming import KerasliteWarning, user_stacklevel
 from keraslite.training.sources import (
@@ -104,8 +105,19 @@ def _resolve_steps(source: Any, steps: int | None, name: str) -> int | None:
 
 
 def _packed(model: Any, batches: Iterator[Batch]) -> Iterator[tuple]:
+    dist = distribution_hooks.worker()
     for xs, kind, ys, sws in batches:
+        if dist is not None:  # DISTRIBUTION HOOK (sharding): this rank's rows of each batch
+            xs, ys, sws = dist.shard_rows(xs), dist.shard_rows(ys), dist.shard_rows(sws)
+            if not xs[0].shape[0]:
+                continue
         yield model._pack(xs, kind), ys, sws
+
+
+def _all_ranks(model: Any, logs: dict) -> dict:
+    """DISTRIBUTION HOOK: the logs summed over the ranks (as they are in one process)."""
+    dist = distribution_hooks.worker()
+    return logs if dist is None else dist.global_logs(model, logs)
 
 
 # -- fit / evaluate / predict -----------------------------------------------------------------
@@ -155,11 +167,9 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                           validation_batch_size=validation_batch_size,
                           validation_freq=validation_freq)
     model._ensure_compiled(xs, kind, ys, sws)
-    from keraslite.distribution import hooks as distribution_hooks
-
     dist = distribution_hooks.worker()
-    if dist is not None:  # DISTRIBUTION HOOK: rank 0's weights everywhere (batches unsharded:
-        dist.broadcast_weights(model)  # each rank reads the whole stream, gradients averaged)
+    if dist is not None:  # DISTRIBUTION HOOK: rank 0's weights everywhere
+        dist.broadcast_weights(model)
     callback_list, history, progbar, batch_hooks, initial_epoch = model._start_fit(
         callbacks, verbose, epochs, steps, initial_epoch)
     epoch_logs: dict = {}  # an unknown length is counted by telling the bar every step
@@ -174,9 +184,16 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
             callback_list.on_epoch_begin(epoch)
             for step, (bx, bkind, bys, bsws) in enumerate(train.batches(steps)):
                 callback_list.on_train_batch_begin(step)
-                model._train_batch(model._pack(bx, bkind), bys, bsws)
+                if dist is None:
+                    model._train_batch(model._pack(bx, bkind), bys, bsws)
+                else:  # DISTRIBUTION HOOK (sharding): every rank reads the batch, trains on
+                    bx, bys, bsws = dist.shard_batch(bx, bys, bsws)  # its share of the rows
+                    if dist.empty:
+                        dist.empty_step(model, None)
+                    else:
+                        model._train_batch(model._pack(bx, bkind), bys, bsws)
                 if batch_hooks:
-                    callback_list.on_train_batch_end(step, model._logs())
+                    callback_list.on_train_batch_end(step, _all_ranks(model, model._logs()))
                 elif progbar is not None and (steps is None or progbar.due(step + 1)):
                     progbar.on_train_batch_end(step, model._logs())
                 if model.stop_training:
@@ -187,7 +204,7 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                       f"steps_per_epoch={steps} batches); training stops after this epoch. It "
                       "must yield steps_per_epoch * epochs batches (loop over the data with "
                       "`while True:`).")
-            epoch_logs = model._logs()
+            epoch_logs = _all_ranks(model, model._logs())
             if validate is not None and validation_due(epoch, validation_freq):
                 epoch_logs.update({f"val_{k}": v for k, v in validate().items()})
             model._end_epoch(epoch, epoch_logs, callback_list)
@@ -195,6 +212,9 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                 break
     except KeyboardInterrupt:
         model._report_interrupt(history)
+    finally:
+        if dist is not None:
+            dist.end_fit()  # DISTRIBUTION HOOK: later steps weigh 1/N again
     model._end_fit(history, epoch_logs, callback_list)
     return history
 
@@ -229,7 +249,7 @@ def _validation(model: Any, data: Any, steps: int | None, batch_size: int, freq:
                   "It must yield validation_steps batches per validation (loop over the data "
                   "with `while True:`).")
             return {}
-        logs = model._evaluate_batches(_packed(model, source.batches(steps)))
+        logs = _all_ranks(model, model._evaluate_batches(_packed(model, source.batches(steps))))
         _warn_short(source, "validation_steps", steps)
         return logs
 
@@ -255,7 +275,11 @@ def evaluate(model: Any, x: Any, y: Any, *, sample_weight: Any, verbose: int, st
     diagnostics.check_data(model, None, xs, ys)
     callback_list = model._step_callbacks(callbacks, verbose, steps, "test")
     callback_list.on_test_begin()
-    logs = model._evaluate_batches(_packed(model, source.batches(steps)), callback_list)
+    dist = distribution_hooks.worker()
+    if dist is not None:  # DISTRIBUTION HOOK: rank 0's model on every rank
+        dist.broadcast_weights(model)
+    logs = _all_ranks(model, model._evaluate_batches(_packed(model, source.batches(steps)),
+                                                     callback_list))
     _warn_short(source, "steps", steps)
     callback_list.on_test_end(logs)
     return logs if return_dict else model._ordered(logs)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from keraslite.backend import global_rng
+from keraslite.distribution import hooks as distribution_hooks
 from keraslite.training import data as data_module
 
 Batch = tuple[list, str, list, list]  # (input arrays, input kind, targets, sample weights)
@@ -151,7 +152,9 @@ class IndexedSource:
             total, self.ran_out = n, True
         for _ in range(total):
             if self._pos == 0:
-                self._order = global_rng().permutation(n) if self.shuffle else None
+                # DISTRIBUTION HOOK: every rank reads the batches in rank 0's order
+                self._order = distribution_hooks.from_rank0(global_rng().permutation(n)) \
+                    if self.shuffle else None
                 self.dataset.on_epoch_begin()
             yield self._get(self._pos if self._order is None else int(self._order[self._pos]))
             self._pos += 1
@@ -181,7 +184,8 @@ class ArraySource:
     def batches(self, steps: int | None) -> Iterator[Batch]:
         xs, kind, ys, sws = self.arrays
         if self.shuffle:
-            order = global_rng().permutation(self.n)
+            # DISTRIBUTION HOOK: every rank shuffles as rank 0 does
+            order = distribution_hooks.from_rank0(global_rng().permutation(self.n))
             xs, ys, sws = ([a[order] for a in group] for group in (xs, ys, sws))
         for step in range(self.num_batches if steps is None else steps):
             start = (step * self.batch_size) % self.n
