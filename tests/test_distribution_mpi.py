@@ -101,14 +101,14 @@ def test_data_parallel_fit_equals_single_process(ranks, reference, tmp_path):
 def test_a_failing_rank_stops_every_rank(failure):
     pytest.importorskip("mpi4py", reason="mpi4py missing: pip install \"keraslite[mpi]\"")
     done = _run(2, "failing_rank.py", failure, timeout=60)
-    assert done.returncode != 0
+    assert done.returncode != 0, done.stdout + done.stderr
     assert "rank 0 finished" not in done.stdout
     if failure == "raise":
         assert "RuntimeError: rank 1 fails on purpose" in done.stderr
         assert "aborting every rank (MPI_Abort)" in done.stderr
     if failure == "hang":
-        # in the shuffle's broadcast or the gradient allreduce, as the timing falls
-        assert "Rank 0 of 2 waited 2 s for the other ranks in" in done.stderr
+        # rank 0, in the shuffle's broadcast or the gradient allreduce as the timing falls
+        assert "waited 2 s for the other ranks in" in done.stderr, done.stderr
 
 
 # -- one process ---------------------------------------------------------------------------

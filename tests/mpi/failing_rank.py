@@ -12,6 +12,8 @@ import numpy as np
 import keraslite as keras
 
 failure = sys.argv[1]
+keras.distribution.set_distribution(keras.distribution.DataParallel(timeout=None))
+keras.distribution.barrier()  # both ranks are up (on a loaded machine that can take seconds)
 keras.distribution.set_distribution(keras.distribution.DataParallel(timeout=2))
 rank = keras.distribution.rank()
 
