@@ -7,21 +7,31 @@ keras.distribution.set_distribution(keras.distribution.DataParallel())
 model.fit(x, y, batch_size=256, epochs=10)   # mpiexec -n 4 python train.py
 ```
 
-See ``docs/distributed.md``.
+See ``docs/distributed.md``. The names load on first use: the training code imports only
+``keraslite.distribution.hooks``, so ``import keraslite`` pays nothing for this package.
 """
 
-from keraslite.distribution.api import DataParallel as DataParallel
-from keraslite.distribution.api import DeviceMesh as DeviceMesh
-from keraslite.distribution.api import Distribution as Distribution
-from keraslite.distribution.api import LayoutMap as LayoutMap
-from keraslite.distribution.api import ModelParallel as ModelParallel
-from keraslite.distribution.api import TensorLayout as TensorLayout
-from keraslite.distribution.api import distribute_tensor as distribute_tensor
-from keraslite.distribution.api import distribution as distribution
-from keraslite.distribution.api import initialize as initialize
-from keraslite.distribution.api import list_devices as list_devices
-from keraslite.distribution.api import set_distribution as set_distribution
-from keraslite.distribution.comm import DistributedError as DistributedError
+from keraslite.lazy import lazy_attributes as _lazy_attributes
+
+_API = "keraslite.distribution.api"
+_COMM = "keraslite.distribution.comm"
+__getattr__ = _lazy_attributes("keraslite.distribution", {
+    "DataParallel": (_API, "DataParallel"),
+    "DeviceMesh": (_API, "DeviceMesh"),
+    "Distribution": (_API, "Distribution"),
+    "LayoutMap": (_API, "LayoutMap"),
+    "ModelParallel": (_API, "ModelParallel"),
+    "TensorLayout": (_API, "TensorLayout"),
+    "distribute_tensor": (_API, "distribute_tensor"),
+    "distribution": (_API, "distribution"),
+    "initialize": (_API, "initialize"),
+    "list_devices": (_API, "list_devices"),
+    "set_distribution": (_API, "set_distribution"),
+    "DistributedError": (_COMM, "DistributedError"),
+})
+__all__ = ["DataParallel", "DeviceMesh", "Distribution", "DistributedError", "LayoutMap",
+           "ModelParallel", "TensorLayout", "barrier", "distribute_tensor", "distribution",
+           "initialize", "list_devices", "num_processes", "rank", "set_distribution"]
 
 
 def rank() -> int:
