@@ -42,7 +42,8 @@ def _run(ranks, script, *args, timeout=120):
     command = [sys.executable, str(SCRIPTS / script), *map(str, args)]
     if ranks:
         command = [_mpiexec(), "-n", str(ranks)] + command
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_env())
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_env(),
+                          stdin=subprocess.DEVNULL)
 
 
 needs_mpi = pytest.mark.skipif(
