@@ -152,7 +152,9 @@ class IndexedSource:
             total, self.ran_out = n, True
         for _ in range(total):
             if self._pos == 0:
-                self._order = global_rng().permutation(n) if self.shuffle else None
+                # every worker reads the batches in the same order (distribute hook)
+                self._order = distribute.same_order(global_rng().permutation(n)) \
+                    if self.shuffle else None
                 self.dataset.on_epoch_begin()
             yield self._get(self._pos if self._order is None else int(self._order[self._pos]))
             self._pos += 1
@@ -258,7 +260,7 @@ def _converter(model: Any, targets: bool, what: str,
             return _dense(xs), kind, [], []
         xs, kind, ys, sws = model._prepare(x, y, sw)
         xs = _dense(xs)
-        if not ys:
+        if not ys and model._needs_targets("train" if what == "fit" else "test"):
             raise ValueError(
                 f"`{what}` needs targets, but a batch holds only the inputs: make the generator "
                 "or PyDataset produce (x, y) or (x, y, sample_weight) tuples. Received: a batch "

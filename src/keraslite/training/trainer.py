@@ -98,7 +98,10 @@ class Trainer(InputHandling, Inference, Steps):
         names = self._output_names()
         if len(names) != len(preds):
             names = [f"output_{i}" for i in range(len(preds))]
-        if len(ys) != len(preds):
+        loss_only_from_layers = loss is None and not ys  # add_loss() terms, no targets
+        if loss_only_from_layers:
+            metrics = weighted = None
+        elif len(ys) != len(preds):
             raise ValueError(
                 f"The model has {len(preds)} output(s) but `y` holds {len(ys)} target array(s). "
                 "Pass one target array per output (a list, or a dict keyed by output name). "
@@ -120,15 +123,14 @@ class Trainer(InputHandling, Inference, Steps):
                 "model.compile(optimizer='adam', loss='binary_crossentropy', "
                 "metrics=['accuracy'])."
             )
-        custom = {"fit": "train", "train_on_batch": "train", "evaluate": "test",
-                  "test_on_batch": "test"}.get(what)
-        if custom and self._custom(custom):
-            return  # the overridden step decides what it needs
-        if self._compile_args[0] is None and what != "predict":
-            raise ValueError(
-                f"The model was compiled without a loss, so `{what}` has nothing to minimize or "
-                "report. Pass e.g. loss='mean_squared_error' to compile(). Received: loss=None"
-            )
+        # Without a compiled loss the model's own add_loss() terms are the loss (as in
+        # Keras); a step with neither says so (steps.add_losses).
+
+    def _needs_targets(self, step: str) -> bool:
+        """Whether the built-in ``step`` ("train" or "test") needs ``y``: not when the step is
+        overridden, nor when the loss comes only from the model's add_loss() terms.
+        """
+        return not self._custom(step) and self._compile_args[0] is not None
 
     @property
     def metrics(self) -> list:
@@ -208,7 +210,7 @@ class Trainer(InputHandling, Inference, Steps):
         self._update_trackers(total, parts, preds, ys, sw_list)
 
     def _update_trackers(self, total: Any, parts: list, preds: list, ys: list, sws: list) -> None:
-        n = ys[0].shape[0]
+        n = (ys[0] if ys else preds[0]).shape[0]  # no targets: a loss from add_loss() alone
         self._loss_tracker.update_state(total.value, sample_weight=n)
         for tracker, part in zip(self._output_loss_trackers, parts):
             if part is not None:
