@@ -255,6 +255,7 @@ def _validation(model: Any, data: Any, steps: int | None, batch_size: int, freq:
                   "It must yield validation_steps batches per validation (loop over the data "
                   "with `while True:`).")
             return {}
+        distribute.start(model)  # the first worker's model everywhere (hook)
         logs = distribute.global_logs(
             model, model._evaluate_batches(_packed(model, source.batches(steps)), callback_list))
         _warn_short(source, "validation_steps", steps)
