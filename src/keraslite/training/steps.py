@@ -237,7 +237,10 @@ def add_losses(total: Any, extra: list) -> Any:
     for term in extra:
         total = term if total is None else ops.add(total, term)
     if total is None:
-        raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        raise ValueError(
+            "No loss to compute. Provide a `loss` argument in `compile()`: the model was "
+            "compiled without a loss and adds none with add_loss(), so training has nothing to "
+            "minimize. Pass e.g. loss='mean_squared_error'. Received: loss=None")
     return total
 
 
