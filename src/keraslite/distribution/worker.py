@@ -151,6 +151,14 @@ class Worker:
                 "safely. Choose batch_size and the data size so that every batch has at least "
                 f"{self.size} rows. Received: an empty shard at rank {self.rank}"
             )
+        if any(getattr(layer, "synchronized", False) for layer in model._flat_layers()):
+            raise ValueError(
+                "A data-parallel step gave this rank no rows (the batch has fewer rows than "
+                f"there are ranks, {self.size}), and BatchNormalization(synchronized=True) "
+                "needs every rank in its forward pass. Choose batch_size and the data size so "
+                f"that every batch has at least {self.size} rows. Received: an empty shard at "
+                f"rank {self.rank}"
+            )
         from keraslite.training.flat import flat_parameters
 
         variables = model.trainable_variables
