@@ -33,6 +33,7 @@ __getattr__ = _lazy_attributes("keraslite", {
     "saving": ("keraslite.saving", None),
     "datasets": ("keraslite.datasets", None),
     "diagnostics": ("keraslite.diagnostics", None),
+    "distribution": ("keraslite.distribution", None),
     "random": ("keraslite.random", None),
     "tree": ("keraslite.tree", None),
     "applications": ("keraslite.applications", None),

@@ -35,6 +35,7 @@ from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
 from keraslite.optimizers.schedules import LearningRateSchedule
 from keraslite.optimizers.slots import SlotState
+from keraslite.training import distribute
 
 
 class Optimizer(SlotState):
@@ -278,6 +279,9 @@ class Optimizer(SlotState):
             trainable_variables = self._trainable_variables
         arrays = [None if g is None else (g.value if isinstance(g, Tensor) else xp.asarray(g))
                   for g in grads]
+        # data-parallel hook: the gradients a custom train_step (or a GradientTape loop)
+        # applies are averaged over the workers, as Horovod's DistributedOptimizer does
+        arrays = distribute.reduce_arrays(arrays)
         self.apply_arrays(arrays, list(trainable_variables))
 
     def apply_arrays(self, grads: list, variables: list[Variable]) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from keraslite.backend import xp
 from keraslite.lazy import LazyModule
-from keraslite.training import iterators
+from keraslite.training import distribute, iterators
 from keraslite.training.inputs import check_batch_size, resolve_verbose
 from keraslite.training.replay import predict_arrays
 from keraslite.training.steps import pack_x_y_sample_weight
@@ -20,12 +20,16 @@ class Inference:
     # -- evaluate ------------------------------------------------------------------------
     def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
                            batch_size: int, callback_list: Any = None) -> dict:
+        distribute.start(self)  # hooks: the first worker's model, each worker's block of rows
+        rows = xs[0].shape[0]
+        xs, ys, sws = (distribute.split_rows(arrays) for arrays in (xs, ys, sws))
         n = xs[0].shape[0]
         slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
-                  for step in range(max(-(-n // batch_size), 1)))
-        return self._evaluate_batches(
+                  for step in range(max(-(-n // batch_size), 0 if rows and not n else 1)))
+        logs = self._evaluate_batches(
             ((self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys], [a[sl] for a in sws])
              for sl in slices), callback_list)
+        return distribute.global_logs(self, logs)  # the metrics over all workers (hook)
 
     def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
         """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
@@ -91,6 +95,15 @@ class Inference:
         xs = _first_steps(xs, steps, batch_size)
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, [])
+        distribute.start(self)  # hooks: the first worker's model, each worker's block of rows
+        rows = xs[0].shape[0]
+        xs = distribute.split_rows(xs)
+        return distribute.gather_rows(self._predict_arrays(xs, kind, batch_size, callbacks,
+                                                           verbose), rows)
+
+    def _predict_arrays(self, xs: list, kind: str, batch_size: int, callbacks: Any,
+                        verbose: int) -> Any:
+        """The outputs for prepared input arrays, in batches."""
         n = xs[0].shape[0]
         n_steps = max(-(-n // batch_size), 1)
         callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
