@@ -1,0 +1,67 @@
+"""The borders between the host (NumPy) and the array module (NumPy or CuPy).
+
+Data enter computation through :func:`to_device` (training batches, initial weights, random
+draws) and leave it through :func:`to_numpy` (predictions, saved weights, logged metrics).
+With NumPy both are free: no copy is made when the dtype already matches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from keraslite.backend.xp import BACKEND, xp
+
+
+def on_gpu() -> bool:
+    """Whether computation runs on CuPy arrays."""
+    return BACKEND == "cupy"
+
+
+def is_device_array(x: Any) -> bool:
+    """Whether ``x`` is an array of the active backend that is not a NumPy array (a CuPy one)."""
+    return BACKEND != "numpy" and isinstance(x, xp.ndarray)
+
+
+def to_device(x: Any, dtype: Any = None) -> Any:
+    """Host -> device: ``x`` (array, list, scalar, Tensor) as an ``xp`` array."""
+    x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
+    return xp.asarray(x, dtype=dtype)
+
+
+def to_numpy(x: Any) -> Any:
+    """Device -> host: ``x`` (an ``xp`` array, Tensor, scalar or list) as a NumPy array.
+
+    NumPy arrays are returned as they are (no copy).
+    """
+    x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
+    if isinstance(x, numpy.ndarray):
+        return x
+    get = getattr(x, "get", None)
+    if get is not None and BACKEND != "numpy":
+        return get()
+    return numpy.asarray(x)
+
+
+def to_float(x: Any) -> float:
+    """A scalar (device array, NumPy scalar, Tensor) as a Python float, for logs and metrics."""
+    x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
+    return float(x)
+
+
+def as_strided(x: Any, shape: tuple, strides: tuple) -> Any:
+    """A read-only strided view of ``x`` (CuPy's ``as_strided`` has no ``writeable`` flag)."""
+    if BACKEND == "numpy":
+        return xp.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+    return xp.lib.stride_tricks.as_strided(x, shape, strides)
+
+
+def scatter_add(target: Any, index: Any, values: Any) -> None:
+    """``target[index] += values`` with repeated indices summed (``numpy.add.at``), in place."""
+    if BACKEND == "numpy":
+        xp.add.at(target, index, values)
+    else:
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
