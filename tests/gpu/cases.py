@@ -86,6 +86,21 @@ def case_softmax_ce() -> dict:
     return out
 
 
+def case_embedding() -> dict:
+    ids = np.array([[1, 3, 1], [0, 3, 3]])
+    return _grads(lambda table: ops.take(table, ids, axis=0), _rng().standard_normal((5, 4)))
+
+
+def case_embedding_layer() -> dict:
+    keras.utils.set_random_seed(0)
+    layer = layers.Embedding(5, 4)
+    layer.build((None, 3))
+    ids = np.array([[1, 3, 1], [0, 3, 3]])
+    with GradientTape() as tape:
+        loss = ops.sum(layer(ids) ** 2)
+    return {"grad": to_numpy(tape.gradient(loss, layer.embeddings)), "loss": float(loss)}
+
+
 def _fit(model, x, y, epochs: int, batch: int) -> dict:
     keras.utils.set_random_seed(0)
     history = model.fit(x, y, epochs=epochs, batch_size=batch, verbose=0, shuffle=False)

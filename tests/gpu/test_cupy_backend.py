@@ -59,7 +59,8 @@ def test_every_case_runs_on_cupy(results):
     assert not meta_cp["errors"], "\n".join(f"{k}: {v}" for k, v in meta_cp["errors"].items())
 
 
-@pytest.mark.parametrize("case", ["matmul", "dense", "conv", "maxpool", "lstm", "softmax_ce"])
+@pytest.mark.parametrize("case", ["matmul", "dense", "conv", "maxpool", "lstm", "softmax_ce",
+                                  "embedding", "embedding_layer"])
 def test_forward_and_float64_gradients_match_numpy(results, case):
     (_, ref), (_, got) = results
     keys = [k for k in ref if k.startswith(case + "/")]

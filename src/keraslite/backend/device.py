@@ -36,12 +36,9 @@ def to_numpy(x: Any) -> Any:
     NumPy arrays are returned as they are (no copy).
     """
     x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
-    if isinstance(x, numpy.ndarray):
-        return x
-    get = getattr(x, "get", None)
-    if get is not None and BACKEND != "numpy":
-        return get()
-    return numpy.asarray(x)
+    if BACKEND != "numpy" and isinstance(x, xp.ndarray):
+        return x.get()
+    return x if isinstance(x, numpy.ndarray) else numpy.asarray(x)
 
 
 def to_float(x: Any) -> float:

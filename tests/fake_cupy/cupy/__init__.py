@@ -26,6 +26,7 @@ class ndarray(_np.ndarray):  # noqa: N801 - CuPy's name
         _check(inputs, ufunc.__name__)
         out = kwargs.get("out")
         if out is not None:
+            out = out if isinstance(out, tuple) else (out,)
             _check(out, ufunc.__name__)
             kwargs["out"] = tuple(_host(o) for o in out)
         result = getattr(ufunc, method)(*(_host(i) for i in inputs), **kwargs)
@@ -101,7 +102,12 @@ class _Ufunc:
         return ndarray.__array_ufunc__(None, self._ufunc, "__call__", *args, **kwargs)
 
     def __getattr__(self, name):
-        return getattr(self._ufunc, name)
+        # As CuPy 14: reduce only for add and multiply; no reduceat or accumulate.
+        if name in ("reduceat", "accumulate") or \
+                (name == "reduce" and self.__name__ not in ("add", "multiply")):
+            raise NotImplementedError(f"`cupy_{self.__name__}.{name}` is not supported yet")
+        return lambda *args, **kwargs: ndarray.__array_ufunc__(None, self._ufunc, name, *args,
+                                                               **kwargs)
 
 
 class _Lib:
