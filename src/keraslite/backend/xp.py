@@ -46,8 +46,9 @@ def load_backend(name: str) -> ModuleType:
     except ImportError as error:
         raise ImportError(
             "KERASLITE_BACKEND=cupy needs CuPy, which is not installed: install the wheel for "
-            "your CUDA version (`pip install cupy-cuda12x` or `cupy-cuda13x`), or unset "
-            f"KERASLITE_BACKEND (and KERAS_BACKEND) to use NumPy. Received: {error}"
+            "your CUDA version (`pip install cupy-cuda12x` or `cupy-cuda13x`; the extras "
+            "keraslite[cuda12] / keraslite[cuda13]), or unset KERASLITE_BACKEND (and "
+            f"KERAS_BACKEND) to use NumPy. Received: {error}"
         ) from error
     return cupy
 
