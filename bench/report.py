@@ -7,11 +7,16 @@ import statistics
 # Table rows: (label, workload, key, format)
 ROWS = [
     ("small-batch: Titanic net, batch 1, µs/step", "small_batch", "us_per_step", "{:.0f}"),
+    ("small-batch + Dropout(0.2), µs/step", "small_batch_dropout", "us_per_step", "{:.0f}"),
+    ("small-batch + BatchNormalization, µs/step", "small_batch_bn", "us_per_step", "{:.0f}"),
+    ("small-batch, Dense(10) + LeakyReLU, µs/step", "small_batch_leaky", "us_per_step",
+     "{:.0f}"),
     ("titanic: first fit, 20 epochs, batch 25, s", "titanic", "first_fit_s", "{:.3f}"),
     ("seed: fit, 100 epochs, batch 5, s", "seed", "fit_s", "{:.3f}"),
     ("titanic: standardized, adam, 100 epochs, s", "titanic_adam", "fit_s", "{:.3f}"),
     ("mlp-large: train step, batch 128, adam, ms", "mlp", "step_ms", "{:.2f}"),
     ("mlp-large: predict 60,000 rows, batch 1024, s", "mlp", "predict_s", "{:.3f}"),
+    ("mlp-reg (BN + Dropout): train step, batch 128, ms", "mlp_reg", "step_ms", "{:.2f}"),
     ("augment: flip+rotate+zoom+contrast+resize 64²×3, batch 64, ms/step", "augment",
      "aug_step_ms", "{:.1f}"),
     ("gridsearch: GridSearchCV 2 x 3-fold + refit, titanic, s", "gridsearch", "search_s",
@@ -180,6 +185,14 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
          ratio(get("mlp", "keraslite", "step_ms"), g.get("step_bound_ms")), 1.25)
     goal("mlp-large predict / GEMM bound",
          ratio(get("mlp", "keraslite", "predict_s"), g.get("predict_bound_s")), 1.1)
+    for variant in ("dropout", "bn", "leaky"):
+        goal(f"small-batch {variant} step / small-batch step (keraslite)",
+             ratio(get(f"small_batch_{variant}", "keraslite", "us_per_step"), kl_sb), 1.3)
+    reg = get("mlp_reg", "keraslite", "step_ms")
+    goal("mlp-reg train step / Keras 3 + JAX", ratio(reg, get("mlp_reg", "keras-jax",
+                                                              "step_ms")), 1.0)
+    goal("mlp-reg train step / PyTorch loop", ratio(reg, get("mlp_reg", "torch", "step_ms")),
+         1.0)
     kl_cnn = get("cnn_mnist", "keraslite", "step_ms")
     goal("cnn-mnist train step / PyTorch loop",
          ratio(kl_cnn, get("cnn_mnist", "torch", "step_ms")), 1.0)

@@ -69,10 +69,16 @@ PEERS = [
 # Pseudo-peers, run with keraslite's interpreter: the import baseline and the GEMM bound.
 NUMPY = Peer("numpy", "NumPy", "gemm.py", "numpy", "import numpy")
 
-WORKLOADS = ["import", "seed", "titanic", "small_batch", "titanic_adam", "mlp", "cnn_mnist",
-             "conv1d", "gemm", "memory", "augment", "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
-# Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop).
-SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py")}
+WORKLOADS = ["import", "seed", "titanic", "small_batch", "small_batch_dropout", "small_batch_bn",
+             "small_batch_leaky", "titanic_adam", "mlp", "mlp_reg", "cnn_mnist", "conv1d", "gemm",
+             "memory", "augment", "gridsearch", "lstm_lm", "lstm_seq", "gru_1d"]
+# Workloads that only some peers' scripts run (scikit-learn's model selection: no torch loop;
+# the layer variants: no scikit-learn; BatchNormalization at batch 1: PyTorch refuses it).
+SCRIPTS_FOR = {"augment": ("keras_api.py",), "gridsearch": ("keras_api.py", "sklearn_mlp.py"),
+               "small_batch_dropout": ("keras_api.py", "torch_loop.py"),
+               "small_batch_bn": ("keras_api.py",),
+               "small_batch_leaky": ("keras_api.py", "torch_loop.py"),
+               "mlp_reg": ("keras_api.py", "torch_loop.py")}
 SEQUENCE_WORKLOADS = ("lstm_lm", "lstm_seq", "gru_1d")
 # Workloads that scikit-learn's MLP cannot express.
 NOT_SKLEARN = {"cnn_mnist", "conv1d"}

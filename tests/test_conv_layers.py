@@ -212,3 +212,12 @@ def test_conv1d_learns_a_shift_invariant_pattern():
                   metrics=["accuracy"])
     model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     assert model.evaluate(x, y, verbose=0)[1] > 0.95
+
+
+def test_upsampling2d_bilinear_matches_keras3():
+    x = np.arange(18, dtype="float32").reshape(2, 3, 3, 1)
+    out = np.asarray(keras.layers.UpSampling2D(2, interpolation="bilinear")(x))
+    keras3 = [[0.0, 0.25, 0.75, 1.25, 1.75, 2.0], [0.75, 1.0, 1.5, 2.0, 2.5, 2.75],
+              [2.25, 2.5, 3.0, 3.5, 4.0, 4.25], [3.75, 4.0, 4.5, 5.0, 5.5, 5.75],
+              [5.25, 5.5, 6.0, 6.5, 7.0, 7.25], [6.0, 6.25, 6.75, 7.25, 7.75, 8.0]]
+    np.testing.assert_allclose(out[0, :, :, 0], keras3, atol=1e-6)

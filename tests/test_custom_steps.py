@@ -240,3 +240,33 @@ def test_a_subclass_taking_two_sub_models_is_not_mistaken_for_functional():
     vae = VAE(encoder, decoder)
     assert type(vae) is VAE
     assert vae.predict(np.ones((3, 4)), verbose=0).shape == (3, 4)
+
+
+class _ActivityPenalty(keras.layers.Layer):
+    """Adds the mean square of its input to the loss (Keras' add_loss pattern)."""
+
+    def call(self, x):
+        self.add_loss(keras.ops.mean(keras.ops.square(x)))
+        return x
+
+
+def test_compile_without_loss_trains_on_the_added_losses():
+    inputs = keras.Input((3,))
+    outputs = _ActivityPenalty()(keras.layers.Dense(3)(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    x = np.random.default_rng(0).uniform(size=(64, 3)).astype("float32")
+    history = model.fit(x, epochs=5, batch_size=16, verbose=0)
+    losses = history.history["loss"]
+    assert losses[-1] < 0.5 * losses[0]
+    expected = float(np.mean(np.square(model.predict(x, verbose=0))))
+    assert model.evaluate(x, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+def test_compile_without_any_loss_says_what_to_pass():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam")
+    x = np.ones((8, 3), "float32")
+    for y in (None, np.ones((8, 1), "float32")):
+        with pytest.raises(ValueError, match="No loss to compute.*loss='mean_squared_error'"):
+            model.fit(x, y, verbose=0)

@@ -342,7 +342,7 @@ def test_evaluate_and_predict_steps():
 
 
 def test_progress_bar_shows_unknown_then_the_count(monkeypatch, capsys):
-    import keraslite.training.progbar as progbar
+    import keraslite.display.progbar as progbar
 
     monkeypatch.setattr(progbar, "is_terminal", lambda stream: True)
     monkeypatch.setenv("TERM", "xterm")

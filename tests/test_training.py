@@ -241,7 +241,7 @@ def test_progress_verbose_2_and_0(capsys):
 
 
 def test_progress_redraws_in_place_on_a_terminal():
-    from keraslite.training.progbar import Progbar
+    from keraslite.display.progbar import Progbar
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -257,7 +257,7 @@ def test_progress_redraws_in_place_on_a_terminal():
 
 
 def test_progbar_value_and_time_formats():
-    from keraslite.training.progbar import format_step_time, format_value
+    from keraslite.display.progbar import format_step_time, format_value
 
     assert format_value(0.46301) == "0.4630"
     assert format_value(1.2e-5) == "1.2000e-05"

@@ -81,10 +81,32 @@ def titanic_model(optimizer="sgd"):
     return model
 
 
-def mlp_model():
+def titanic_variant(variant):
+    """The titanic network with one extra layer (issue 14): Dropout(0.2) or BatchNormalization
+    after the first hidden layer, or the second hidden layer as Dense(10) + LeakyReLU.
+    """
+    first = [layers.Dense(20, activation="sigmoid")]
+    second = [layers.Dense(10, activation="relu")]
+    if variant == "dropout":
+        first.append(layers.Dropout(0.2))
+    elif variant == "bn":
+        first.append(layers.BatchNormalization())
+    elif variant == "leaky":
+        second = [layers.Dense(10), layers.LeakyReLU()]
+    model = keras.Sequential([keras.Input((9,)), *first, *second,
+                              layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="sgd", metrics=["accuracy"])
+    return model
+
+
+def mlp_model(regularized=False):
+    h = MLP["hidden"]
+    hidden = [layers.Dense(h, activation="relu"), layers.Dense(h, activation="relu")]
+    if regularized:  # mlp-reg: BatchNormalization after the first, Dropout after each hidden
+        hidden = [hidden[0], layers.BatchNormalization(), layers.Dropout(0.2), hidden[1],
+                  layers.Dropout(0.2)]
     model = keras.Sequential([
-        keras.Input((MLP["features"],)), layers.Dense(MLP["hidden"], activation="relu"),
-        layers.Dense(MLP["hidden"], activation="relu"),
+        keras.Input((MLP["features"],)), *hidden,
         layers.Dense(MLP["classes"], activation="softmax"),
     ])
     model.compile(loss="sparse_categorical_crossentropy", optimizer="adam",
@@ -114,9 +136,9 @@ def run_titanic():
     return {"first_fit_s": elapsed, "test_acc": test_accuracy(model, xt, yt)}
 
 
-def run_small_batch():
+def run_small_batch(variant=None):
     x, y, _, _ = titanic_data()
-    model = titanic_model()
+    model = titanic_model() if variant is None else titanic_variant(variant)
     timer = EpochTimer()
     epochs = SMALL_BATCH["quick_epochs" if quick() else "epochs"]
     model.fit(x, y, epochs=epochs, batch_size=SMALL_BATCH["batch"], verbose=0,
@@ -135,9 +157,9 @@ def run_titanic_adam():
     return {"fit_s": elapsed, "test_acc": test_accuracy(model, xt, yt)}
 
 
-def run_mlp():
+def run_mlp(regularized=False):
     x, y = mlp_data()
-    model = mlp_model()
+    model = mlp_model(regularized)
     batch = MLP["batch"]
     # Warm-up (compilation, first steps), then one timed epoch over all 60,000 rows.
     model.fit(x[:MLP_WARMUP_ROWS], y[:MLP_WARMUP_ROWS], epochs=1, batch_size=batch, verbose=0)
@@ -250,7 +272,11 @@ def run_conv1d():
 
 
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "augment": run_augment,
+             "small_batch_dropout": lambda: run_small_batch("dropout"),
+             "small_batch_bn": lambda: run_small_batch("bn"),
+             "small_batch_leaky": lambda: run_small_batch("leaky"),
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp,
+             "mlp_reg": lambda: run_mlp(regularized=True), "augment": run_augment,
              "gridsearch": run_gridsearch, "cnn_mnist": run_cnn_mnist, "conv1d": run_conv1d}
 
 if __name__ == "__main__":

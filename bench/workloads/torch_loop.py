@@ -84,9 +84,14 @@ def seed_model():
     return nn.Sequential(nn.Linear(3, 5), nn.Sigmoid(), nn.Linear(5, 1), nn.Softmax(dim=1))
 
 
-def titanic_model():
-    return nn.Sequential(nn.Linear(9, 20), nn.Sigmoid(), nn.Linear(20, 10), nn.ReLU(),
-                         nn.Linear(10, 1), nn.Sigmoid())
+def titanic_model(variant=None):
+    first = [nn.Linear(9, 20), nn.Sigmoid()]
+    second = [nn.Linear(20, 10), nn.ReLU()]
+    if variant == "dropout":
+        first.append(nn.Dropout(0.2))
+    elif variant == "leaky":
+        second = [nn.Linear(20, 10), nn.LeakyReLU(0.3)]  # Keras' LeakyReLU default slope
+    return nn.Sequential(*first, *second, nn.Linear(10, 1), nn.Sigmoid())
 
 
 def tensors(x, y):
@@ -119,10 +124,10 @@ def run_titanic():
     return {"first_fit_s": elapsed, "test_acc": test_accuracy(model, xt, yt)}
 
 
-def run_small_batch():
+def run_small_batch(variant=None):
     x_np, y_np, _, _ = titanic_data()
     x, y = tensors(x_np, y_np)
-    model = titanic_model()
+    model = titanic_model(variant)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     epochs = SMALL_BATCH["quick_epochs" if quick() else "epochs"]
     times = fit(model, nn.BCELoss(), opt, x, y, epochs, SMALL_BATCH["batch"])
@@ -142,12 +147,18 @@ def run_titanic_adam():
     return {"fit_s": elapsed, "test_acc": test_accuracy(model, xt, yt)}
 
 
-def run_mlp():
+def run_mlp(regularized=False):
     x_np, y_np = mlp_data()
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
     h, batch = MLP["hidden"], MLP["batch"]
-    model = nn.Sequential(nn.Linear(MLP["features"], h), nn.ReLU(), nn.Linear(h, h), nn.ReLU(),
-                          nn.Linear(h, MLP["classes"]))
+    if regularized:  # mlp-reg; BatchNorm1d momentum 0.01 is Keras' momentum 0.99, eps 1e-3
+        model = nn.Sequential(nn.Linear(MLP["features"], h), nn.ReLU(),
+                              nn.BatchNorm1d(h, eps=1e-3, momentum=0.01), nn.Dropout(0.2),
+                              nn.Linear(h, h), nn.ReLU(), nn.Dropout(0.2),
+                              nn.Linear(h, MLP["classes"]))
+    else:
+        model = nn.Sequential(nn.Linear(MLP["features"], h), nn.ReLU(), nn.Linear(h, h),
+                              nn.ReLU(), nn.Linear(h, MLP["classes"]))
     loss_fn = nn.CrossEntropyLoss()
     opt = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
     w = MLP_WARMUP_ROWS
@@ -212,8 +223,13 @@ def run_conv1d():
     return run_convnet(CONV1D, conv1d_model)
 
 
+# No BatchNormalization variant at batch 1: PyTorch's BatchNorm1d refuses a batch of one
+# sample in training mode (Keras computes it: x̂ = 0, the output is β).
 WORKLOADS = {"seed": run_seed, "titanic": run_titanic, "small_batch": run_small_batch,
-             "titanic_adam": run_titanic_adam, "mlp": run_mlp, "cnn_mnist": run_cnn_mnist,
+             "small_batch_dropout": lambda: run_small_batch("dropout"),
+             "small_batch_leaky": lambda: run_small_batch("leaky"),
+             "titanic_adam": run_titanic_adam, "mlp": run_mlp,
+             "mlp_reg": lambda: run_mlp(regularized=True), "cnn_mnist": run_cnn_mnist,
              "conv1d": run_conv1d}
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.callbacks.callback import Callback
-from keraslite.training.progbar import Progbar
+from keraslite.display.progbar import Progbar
 
 
 class History(Callback):

@@ -38,6 +38,7 @@ def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
 
     """
     originals = list(x) if isinstance(x, (list, tuple)) and len(x) == len(xs) > 1 else [x]
+    xs = _checkable(xs)
     data_checks.check_finite(xs, originals, "x")
     data_checks.check_finite(ys, [None] * len(ys), "y")
     if ys:
@@ -45,6 +46,11 @@ def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
         from keraslite.diagnostics.sequence_checks import check_return_sequences_data
 
         check_return_sequences_data(model, ys)
+
+
+def _checkable(xs: list) -> list:
+    """Arrays to check: a sparse input (``training.data.SparseRows``) by a dense sample."""
+    return [a.sample() if hasattr(a, "sample") and hasattr(a, "subset") else a for a in xs]
 
 
 def check_fit(model: Any, x: Any, xs: list, ys: list, validation: Any, callbacks: Any,
@@ -63,8 +69,10 @@ def check_fit(model: Any, x: Any, xs: list, ys: list, validation: Any, callbacks
 
     """
     check_data(model, x, xs, ys)
+    xs = _checkable(xs)
     if validation is not None:
-        data_checks.check_finite(validation[0], [None] * len(validation[0]), "validation x")
+        data_checks.check_finite(_checkable(validation[0]), [None] * len(validation[0]),
+                                 "validation x")
         data_checks.check_finite(validation[2], [None] * len(validation[2]), "validation y")
     warned = model.__dict__.setdefault("_keraslite_warned", set())
     if "unscaled-inputs" not in warned and data_checks.check_scale(model, xs, x):
@@ -79,7 +87,7 @@ def check_fit(model: Any, x: Any, xs: list, ys: list, validation: Any, callbacks
     probe = None
     if rows and len(xs) == 1 and len(ys) == 1:
         step = max(1, len(xs[0]) // rows)  # spread over the data, which may be sorted
-        probe = (xs[0][::step][:rows].copy(), ys[0][::step][:rows].copy())
+        probe = (xs[0][::step][:rows].copy(), ys[0][:len(xs[0])][::step][:rows].copy())
     model.__dict__["_keraslite_fit"] = FitState(monitor=active, probe=probe)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
+from keraslite.layers.kernels import ActivationKernel, LeakyReluKernel
 from keraslite.naming import deprecated
 
 
@@ -56,6 +57,12 @@ class ReLU(Layer):
         return activations.relu(inputs, negative_slope=self.negative_slope,
                                 max_value=self.max_value, threshold=self.threshold)
 
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for the plain max(x, 0) (see ``layers.kernels``)."""
+        if self.max_value is not None or self.threshold or self.negative_slope:
+            return None
+        return ActivationKernel("relu")
+
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape
 
@@ -90,6 +97,10 @@ class LeakyReLU(Layer):
 
     def call(self, inputs: Any) -> Tensor:
         return activations.leaky_relu(inputs, negative_slope=self.negative_slope)
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel (see :mod:`keraslite.layers.kernels`)."""
+        return LeakyReluKernel(self.negative_slope)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape

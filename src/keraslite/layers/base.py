@@ -345,6 +345,15 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
         """The layer's computation; override it (the base returns its inputs)."""
         return inputs
 
+    def plan_kernel(self, training: bool) -> Any:
+        """A kernel that runs this layer inside the training engine's replayed plan, or None
+        to run it on the tape (the default; same numbers, slower). See
+        :mod:`keraslite.layers.kernels` for the protocol. Called once per traced plan, on a
+        built layer; a subclass that overrides ``call`` does not inherit its parent's kernel.
+        """
+        del training
+        return None
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not args:
             if "inputs" not in kwargs:

@@ -8,6 +8,7 @@ from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.layers.base import Layer
+from keraslite.layers.kernels import ACTIVATIONS, ActivationKernel, DenseKernel
 from keraslite.ops.nn import dense as fused_dense
 from keraslite.ops.nn import fusable
 
@@ -142,6 +143,12 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape)[:-1] + (self.units,)
 
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for a fused activation (see :mod:`keraslite.layers.kernels`)."""
+        if not self._fused or self._activation_name not in ACTIVATIONS:
+            return None
+        return DenseKernel(self)
+
     def get_config(self) -> dict:
         return {
             **super().get_config(),
@@ -208,6 +215,13 @@ class Activation(Layer):
 
     def call(self, inputs: Any) -> Tensor:
         return self.activation(inputs)
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for the activations it knows (see ``layers.kernels``)."""
+        name = self._activation_name
+        if name not in ACTIVATIONS or self.activation is not activations.ALL.get(name):
+            return None
+        return ActivationKernel(name)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape

@@ -14,6 +14,7 @@ from keraslite import constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.layers.base import Layer
+from keraslite.layers.kernels import BatchNormKernel
 from keraslite.naming import deprecated
 from keraslite.ops.normalization import normalize
 
@@ -178,6 +179,13 @@ class BatchNormalization(Layer):
             self._update(self.moving_variance, variance.value, self.momentum)
         return ops.batch_normalization(inputs, mean, variance, self.axis, offset=beta,
                                        scale=gamma, epsilon=self.epsilon)
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for 2-D inputs normalized over the batch (``layers.kernels``)."""
+        if self.renorm or self.axis not in (-1, 1) or self.moving_mean is None or \
+                len(self._param_shape) != 2:
+            return None
+        return BatchNormKernel(self)
 
     @staticmethod
     def _update(variable: Any, batch_value: Any, momentum: float) -> None:

@@ -20,6 +20,7 @@ from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import global_rng, to_device, xp
 from keraslite.layers.base import Layer
+from keraslite.layers.kernels import DropoutKernel
 from keraslite.layers.shape_inference import ShapeInferenceMixin
 
 # SELU's constants: AlphaDropout sets dropped units to SELU's negative saturation value.
@@ -167,6 +168,13 @@ class Dropout(_NoiseLayer):
     def get_config(self) -> dict:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed,
                 "noise_shape": self.noise_shape}
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for an element-wise mask (see ``layers.kernels``)."""
+        if self.noise_shape is not None or type(self)._mask_shape is not Dropout._mask_shape \
+                or self.rate >= 1:
+            return None
+        return DropoutKernel(self)
 
 
 class SpatialDropout1D(Dropout):

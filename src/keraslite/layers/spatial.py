@@ -109,7 +109,7 @@ class UpSampling1D(UpSampling):
 
 class UpSampling2D(UpSampling):
     """Repeat rows and columns: ``size`` (default (2, 2)). ``interpolation``: ``"nearest"``
-    (``"bilinear"`` and the others of ``keras.ops.image.resize`` where available).
+    (``"bilinear"`` and the others of ``keras.ops.image.resize``).
     """
 
     rank = 2
@@ -122,15 +122,9 @@ class UpSampling2D(UpSampling):
     def call(self, inputs: Any) -> Tensor:
         if self.interpolation == "nearest":
             return super().call(inputs)
-        image = getattr(ops, "image", None)
-        if image is None or not hasattr(image, "resize"):
-            raise NotImplementedError(
-                f"UpSampling2D(interpolation={self.interpolation!r}) needs "
-                "keraslite.ops.image.resize; use interpolation='nearest'."
-            )
         out = self.compute_output_shape(tuple(inputs.shape))
         first = self._first_axis()
-        return image.resize(inputs, out[first:first + 2], interpolation=self.interpolation,
+        return ops.image.resize(inputs, out[first:first + 2], interpolation=self.interpolation,
                             data_format=self.data_format)
 
     def get_config(self) -> dict:

@@ -6,8 +6,8 @@ reports it with ``result()`` (a scalar Tensor, or a vector for per-class results
 over with ``reset_state()``. It works on plain arrays, outside any tape.
 
 Every accumulator here is a sum, so updating with rows ``[0:k]`` and then ``[k:n]`` gives the
-same state as one update with ``[0:n]`` (the trainer's fast path relies on this). Sums are kept
-in float64; results are cast to the metric's dtype.
+same state as one update with ``[0:n]`` (the training engine's deferred metric updates rely on
+this). Sums are kept in float64; results are cast to the metric's dtype.
 """
 
 from __future__ import annotations

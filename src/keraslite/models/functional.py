@@ -142,6 +142,26 @@ class Functional(Model):
                 values[id(t)] = v
         return map_structure(lambda t: values[id(t)], self._outputs_struct)
 
+    def _plan_graph(self) -> Any:
+        """The layer graph for the training engine: ``(nodes, input keys, output keys)``, each
+        node ``(layer, input keys, output keys, call)`` where ``call(layer, input values)``
+        rebuilds the node's arguments (None for a plain ``layer(x)``); None when ``call`` is
+        overridden or the inputs or outputs are a dict.
+        """
+        if type(self).call is not Functional.call or isinstance(self._inputs_struct, dict) \
+                or isinstance(self._outputs_struct, dict):
+            return None
+        nodes = []
+        for node in self._nodes:
+            if isinstance(node.layer, InputLayer):
+                continue
+            extra = {k for k in node.kwargs if k != "training"}
+            plain = len(node.args) == 1 and isinstance(node.args[0], KerasTensor) and not extra
+            nodes.append((node.layer, [id(t) for t in node.input_tensors],
+                          [id(t) for t in node.output_tensors],
+                          None if plain else _node_call(node)))
+        return nodes, [id(t) for t in self.inputs], [id(t) for t in self.outputs]
+
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         return Layer.compute_output_spec(self, *args, **kwargs)
 
@@ -158,3 +178,20 @@ class Functional(Model):
         from keraslite.models.functional_config import functional_from_config
 
         return functional_from_config(cls, dict(config), custom_objects)
+
+
+def _node_call(node: Node) -> Any:
+    """``call(layer, values)``: the node's call with its KerasTensors replaced by ``values``."""
+
+    def call(layer: Any, values: list) -> Any:
+        mapping = {id(t): v for t, v in zip(node.input_tensors, values)}
+
+        def fetch(t: Any) -> Any:
+            return mapping[id(t)] if isinstance(t, KerasTensor) else t
+
+        args = map_structure(fetch, node.args)
+        kwargs = map_structure(fetch, node.kwargs)
+        kwargs.setdefault("training", True)
+        return layer(*args, **kwargs)
+
+    return call

@@ -134,6 +134,16 @@ class Sequential(Model):
             x = layer(x, training=training)
         return x
 
+    def _plan_graph(self) -> Any:
+        """The layer graph for the training engine: ``(nodes, input keys, output keys)``, each
+        node ``(layer, input keys, output keys, None)``; None when ``call`` is overridden.
+        """
+        if type(self).call is not Sequential.call:
+            return None
+        layers = self.layers
+        return ([(layer, [i], [i + 1], None) for i, layer in enumerate(layers)], [0],
+                [len(layers)])
+
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         return Layer.compute_output_spec(self, *args, **kwargs)
 

@@ -142,7 +142,7 @@ def sparse_categorical_crossentropy(
     return categorical_crossentropy(onehot, output, from_logits=from_logits, axis=axis)
 
 
-def _sigmoid_inplace(z):
+def sigmoid_inplace(z):
     """σ(z) = (1 + tanh(z / 2)) / 2, in place: no overflow and no temporaries."""
     z *= 0.5
     xp.tanh(z, out=z)
@@ -151,30 +151,76 @@ def _sigmoid_inplace(z):
     return z
 
 
-def _softmax_inplace(z):
-    z -= xp.max(z, axis=-1, keepdims=True)
+def softmax_inplace(z, row):
+    """Softmax over the last axis of ``z``, in place; ``row`` is an (n, 1) work array."""
+    xp.max(z, axis=-1, keepdims=True, out=row)  # CuPy has no maximum.reduce
+    z -= row
     xp.exp(z, out=z)
-    z /= xp.sum(z, axis=-1, keepdims=True)
+    xp.add.reduce(z, axis=-1, keepdims=True, out=row)
+    z /= row
     return z
 
 
-# Activations whose derivative can be read from the output, for the fused dense op. The
-# forward functions may overwrite their argument (a fresh pre-activation buffer).
-_FUSED = {
-    "linear": (lambda z: z, lambda g, a: g),
-    "relu": (lambda z: xp.maximum(z, 0, out=z), lambda g, a: g * (a > 0)),
-    "sigmoid": (_sigmoid_inplace, lambda g, a: g * a * (1 - a)),
-    "tanh": (lambda z: xp.tanh(z, out=z), lambda g, a: g * (1 - a * a)),
-    "softmax": (
-        _softmax_inplace,
-        lambda g, a: a * (g - xp.sum(g * a, axis=-1, keepdims=True)),
-    ),
+# Backward passes read from the output a:  g ← g · f'(z), in place (work: like a, row: (n, 1)).
+def _relu_back(g, a, work, row):
+    xp.sign(a, out=work)  # a = max(z, 0) ≥ 0: sign(a) is 1 where z > 0, else 0
+    g *= work
+
+
+def _sigmoid_back(g, a, work, row):
+    xp.subtract(1, a, out=work)
+    work *= a
+    g *= work
+
+
+def _tanh_back(g, a, work, row):
+    xp.multiply(a, a, out=work)
+    xp.subtract(1, work, out=work)
+    g *= work
+
+
+def _softmax_back(g, a, work, row):
+    xp.multiply(g, a, out=work)
+    xp.add.reduce(work, axis=-1, keepdims=True, out=row)
+    g -= row
+    g *= a
+
+
+# The activations that the fused dense op (and the engine's kernels) apply themselves:
+# name -> (forward(z, row) in place, backward(g, a, work, row) in place or None for identity).
+ACTIVATIONS = {
+    "linear": (lambda z, row: z, None),
+    "relu": (lambda z, row: xp.maximum(z, 0, out=z), _relu_back),
+    "sigmoid": (lambda z, row: sigmoid_inplace(z), _sigmoid_back),
+    "tanh": (lambda z, row: xp.tanh(z, out=z), _tanh_back),
+    "softmax": (softmax_inplace, _softmax_back),
 }
+
+
+def _out_of_place(name: str) -> tuple:
+    """``(forward(z), backward(g, a) -> new array)`` of :data:`ACTIVATIONS`' entry ``name``, for
+    ops that keep their own buffers (the fused convolution).
+    """
+    forward, backward = ACTIVATIONS[name]
+
+    def fwd(z):
+        return forward(z, xp.empty(z.shape[:-1] + (1,), z.dtype))
+
+    def bwd(g, a):
+        out = xp.array(g, dtype=a.dtype)
+        if backward is not None:
+            backward(out, a, xp.empty_like(a), xp.empty(a.shape[:-1] + (1,), a.dtype))
+        return out
+
+    return fwd, bwd
+
+
+_FUSED = {name: _out_of_place(name) for name in ACTIVATIONS}
 
 
 def fusable(activation_name: str) -> bool:
     """Whether :func:`dense` can apply ``activation_name`` itself."""
-    return activation_name in _FUSED
+    return activation_name in ACTIVATIONS
 
 
 def dense(x: Any, kernel: Any, bias: Any = None, activation: str = "linear") -> Tensor:
@@ -183,19 +229,21 @@ def dense(x: Any, kernel: Any, bias: Any = None, activation: str = "linear") -> 
     VJP, with gz = g ⊙ f'(z) (read from the output a):  dx = gz Wᵀ,  dW = xᵀ gz,  db = Σ gz.
     Produces the same values and gradients as ``f(add(matmul(x, W), b))``.
     """
-    forward, backward = _FUSED[activation]
+    forward, backward = ACTIVATIONS[activation]
     v = value_of(x)
     w = value_of(kernel)
     flat = v.reshape(-1, v.shape[-1]) if v.ndim != 2 else v
     z = flat @ w
     if bias is not None:
         z += value_of(bias)
-    a = forward(z)
+    a = forward(z, xp.empty((z.shape[0], 1), z.dtype))
     out = a.reshape(v.shape[:-1] + (w.shape[-1],)) if v.ndim != 2 else a
     want_x = isinstance(x, Tensor) and x.requires_grad
 
     def vjp(g):
-        gz = backward(g.reshape(a.shape), a)
+        gz = xp.array(g.reshape(a.shape), dtype=a.dtype)
+        if backward is not None:
+            backward(gz, a, xp.empty_like(a), xp.empty((a.shape[0], 1), a.dtype))
         gx = (gz @ w.T).reshape(v.shape) if want_x else None
         gw = flat.T @ gz
         return (gx, gw, gz.sum(axis=0)) if bias is not None else (gx, gw)

@@ -20,6 +20,7 @@ order each optimizer's ``build`` names them.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import threading
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from keraslite.autodiff.tensor import Tensor, Variable
-from keraslite.backend import xp
+from keraslite.backend import on_gpu, xp
 from keraslite.backend.threads import on_halves
 from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
@@ -196,18 +197,36 @@ class Optimizer(SlotState):
         return self._iterations
 
     # Update rules that are purely element-wise may run on two halves of the flat buffer at once
-    # (NumPy releases the GIL in its loops, so the halves update in parallel on two cores).
+    # (NumPy releases the GIL in its loops, so the halves update in parallel on two cores), and
+    # run block by block: each block's dozen passes stay in the CPU cache (measured on
+    # mlp-large's 670k parameters, Adam: 1.99 ms per update in whole-buffer passes, 1.12 ms in
+    # blocks of 64k, one thread; numexpr's fused expressions took 3.35 ms, so they are not used).
     _elementwise_update = False
     _PARALLEL_MIN_SIZE = 1 << 18
+    _BLOCK = 1 << 16
 
     def _update_flat(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
-        """Run :meth:`_update` over the flat buffers, split in two threads when it pays."""
-        if not self._elementwise_update or w.size < self._PARALLEL_MIN_SIZE:
+        """Run :meth:`_update` over the flat buffers, in cache-sized blocks and split in two
+        threads when it pays (element-wise rules only; the results are the same).
+        """
+        if not self._elementwise_update or on_gpu():  # [backend] one pass per kernel on a GPU
+            self._update(w, g, slots, learning_rate)
+        elif w.size < self._PARALLEL_MIN_SIZE:
+            self._update_blocks(w, g, slots, learning_rate)
+        else:
+            on_halves(lambda part: self._update_blocks(w[part], g[part],
+                                                       {k: v[part] for k, v in slots.items()},
+                                                       learning_rate), w.size)
+
+    def _update_blocks(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
+        block = self._BLOCK
+        if w.size <= block:
             self._update(w, g, slots, learning_rate)
             return
-        on_halves(lambda part: self._update(w[part], g[part],
-                                            {k: v[part] for k, v in slots.items()},
-                                            learning_rate), w.size)
+        for start in range(0, w.size, block):
+            part = slice(start, start + block)
+            self._update(w[part], g[part], {k: v[part] for k, v in slots.items()},
+                         learning_rate)
 
     def _scratch(self, like: Any, index: int = 0) -> Any:
         """A reusable work array shaped like ``like``: updates allocate nothing per step."""
@@ -279,21 +298,13 @@ class Optimizer(SlotState):
                 "If using `model.compile()`, did you forget to provide a `loss` argument?",
                 stacklevel=2)
         variables = [v for _, v in pairs]
-        grads = [g.astype(v.value.dtype, copy=False) for g, v in pairs]
+        # copies: the pipeline clips in place, and the caller's arrays must stay as they are
+        grads = [xp.array(g, dtype=v.value.dtype) for g, v in pairs]
         if self.gradient_accumulation_steps:
             grads = self._accumulated(
-                grads, [self.slot(v, "gradient_accumulator").value for v in variables])
-        if grads is not None:
-            grads = self._clip(grads)
-            lr = self._current_learning_rate()
-            if self.weight_decay is not None:
-                for v in variables:
-                    if self._use_weight_decay(v):
-                        v.value -= v.value * (self.weight_decay * lr)
-            self._begin_step()
-            for g, v in zip(grads, variables):
-                self.update_step(g, v, lr)
-        self._finish_step(variables)
+                grads, [self.slot(v, "gradient_accumulator").value for v in variables],
+                in_place=True)
+        self._step(grads, variables)
 
     def apply_flat(self, flat_grad: Any, flat: Any, variables: list[Variable],
                    grad_views: list) -> None:
@@ -305,28 +316,54 @@ class Optimizer(SlotState):
         """
         self._adopt_flat(variables, flat)
         slots = self._flat["slots"]
-        grads = [flat_grad]
+        grads = grad_views
         if self.gradient_accumulation_steps:
-            grads = self._accumulated(grads, [slots["gradient_accumulator"]], in_place=True)
+            done = self._accumulated([flat_grad], [slots["gradient_accumulator"]], in_place=True)
+            grads = None if done is None else grad_views
+        self._step(grads, variables, (flat, flat_grad, slots))
+
+    def _step(self, grads: list | None, variables: list[Variable], flat: Any = None) -> None:
+        """The one pipeline of both entry points: clip, decay the weights, update (per
+        variable, or once over the flat buffers when ``flat`` is ``(weights, gradients,
+        slots)``), then the moving average, constraints and the iteration count. ``grads``
+        (None: an accumulating step without update) may be modified in place.
+        """
         if grads is not None:
-            if self.clipnorm and self.clipnorm > 0:
-                for g in grad_views:
-                    g *= self._clip_scale(float(xp.vdot(g, g)), self.clipnorm)
-            elif self.global_clipnorm and self.global_clipnorm > 0:
-                flat_grad *= self._global_scale(float(xp.vdot(flat_grad, flat_grad)))
-            elif self.clipvalue and self.clipvalue > 0:
-                xp.clip(flat_grad, -self.clipvalue, self.clipvalue, out=flat_grad)
+            if self.clipnorm or self.global_clipnorm or self.clipvalue:
+                self._clip_in_place(grads, None if flat is None else flat[1])
             lr = self._current_learning_rate()
             if self.weight_decay is not None:
-                if all(self._use_weight_decay(v) for v in variables):
-                    flat -= flat * (self.weight_decay * lr)
+                decayed = [v for v in variables if self._use_weight_decay(v)]
+                if flat is not None and len(decayed) == len(variables):
+                    decayed_arrays = [flat[0]]
                 else:
-                    for v in variables:
-                        if self._use_weight_decay(v):
-                            v.value -= v.value * (self.weight_decay * lr)
+                    decayed_arrays = [v.value for v in decayed]
+                for w in decayed_arrays:
+                    w -= w * (self.weight_decay * lr)
             self._begin_step()
-            self._update_flat(flat, flat_grad, slots, lr)
+            if flat is None:
+                for g, v in zip(grads, variables):
+                    self.update_step(g, v, lr)
+            else:
+                self._update_flat(flat[0], flat[1], flat[2], lr)
         self._finish_step(variables)
+
+    def _clip_in_place(self, grads: list, whole: Any = None) -> None:
+        """Clip the gradients in place (Keras' clipnorm, global_clipnorm or clipvalue);
+        ``whole``, when given, is one array holding all of ``grads`` (the flat buffer).
+        """
+        if self.clipnorm and self.clipnorm > 0:
+            for g in grads:
+                g *= self._clip_scale(float(xp.vdot(g, g)), self.clipnorm)
+            return
+        parts = grads if whole is None else [whole]
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            scale = self._global_scale(sum(float(xp.vdot(g, g)) for g in parts))
+            for g in parts:
+                g *= scale
+        elif self.clipvalue and self.clipvalue > 0:
+            for g in parts:
+                xp.clip(g, -self.clipvalue, self.clipvalue, out=g)
 
     def _accumulated(self, grads: list, accumulators: list,
                      in_place: bool = False) -> list | None:
@@ -393,16 +430,6 @@ class Optimizer(SlotState):
         if not math.isfinite(norm):
             return math.nan  # as Keras: a non-finite norm poisons every gradient
         return self.global_clipnorm / max(norm, self.global_clipnorm)
-
-    def _clip(self, grads: list) -> list:
-        if self.clipnorm and self.clipnorm > 0:
-            return [g * self._clip_scale(float(xp.vdot(g, g)), self.clipnorm) for g in grads]
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            scale = self._global_scale(sum(float(xp.vdot(g, g)) for g in grads))
-            return [g * scale for g in grads]
-        if self.clipvalue and self.clipvalue > 0:
-            return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
-        return grads
 
     # -- weight decay --------------------------------------------------------------------
     def exclude_from_weight_decay(self, var_list: Sequence[Variable] | None = None,
@@ -473,8 +500,6 @@ class Optimizer(SlotState):
 def _takes_argument(fn: Any) -> bool:
     """Whether a learning-rate callable takes the step (Keras calls it with no argument)."""
     try:
-        import inspect
-
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return True

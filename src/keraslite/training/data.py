@@ -16,6 +16,42 @@ def _columns_with(frame: Any, kinds: str) -> list[str]:
     return [str(c) for c, dt in frame.dtypes.items() if getattr(dt, "kind", "O") in kinds]
 
 
+class SparseRows:
+    """A SciPy sparse matrix (CountVectorizer / TfidfVectorizer output) read by rows.
+
+    It stays sparse in memory; indexing it with a slice or an array of row indices gives the
+    rows as a dense array of ``dtype`` (one batch at a time). ``subset`` keeps rows sparse.
+    """
+
+    ndim = 2
+
+    def __init__(self, matrix: Any, dtype: Any = None) -> None:
+        self.matrix = matrix.tocsr()
+        self.dtype = xp.dtype(dtype or (matrix.dtype if matrix.dtype.kind == "f" else floatx()))
+        self.shape = self.matrix.shape
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, rows: Any) -> Any:
+        return xp.asarray(self.matrix[rows].toarray(), dtype=self.dtype)
+
+    def subset(self, rows: Any) -> SparseRows:
+        return SparseRows(self.matrix[rows], self.dtype)
+
+    def astype(self, dtype: Any) -> SparseRows:
+        return SparseRows(self.matrix, dtype)
+
+    def sample(self, rows: int = 1024) -> Any:
+        """The first ``rows`` rows, dense (for checks that look at the data)."""
+        return self[:rows]
+
+
+def is_sparse(data: Any) -> bool:
+    """Whether ``data`` is a SciPy sparse matrix or array (checked without importing SciPy)."""
+    return type(data).__module__.startswith("scipy.sparse") and hasattr(data, "tocsr")
+
+
 def to_array(data: Any, argument: str, float_dtype: str | None = None,
              strings: bool = False) -> Any:
     """Convert one input or target to an array, refusing strings with a helpful error.
@@ -29,6 +65,13 @@ def to_array(data: Any, argument: str, float_dtype: str | None = None,
     """
     if isinstance(data, Tensor):
         data = data.value
+    if isinstance(data, SparseRows):
+        return data
+    if is_sparse(data):
+        if len(data.shape) != 2:
+            raise ValueError(f"`{argument}` is a sparse array of rank {len(data.shape)}; only "
+                             f"2-D sparse matrices are read. Received: shape={data.shape}")
+        return SparseRows(data, float_dtype)
     if hasattr(data, "to_numpy") and hasattr(data, "dtypes") and hasattr(data, "columns"):
         bad = _columns_with(data, "OSUM")
         if bad and not strings:
@@ -143,7 +186,11 @@ def split_validation(arrays: list, fraction: float) -> tuple[list, list]:
             f"validation_split={fraction} leaves no samples for training or validation with "
             f"{n} samples. Use a fraction strictly between 0 and 1 that keeps both non-empty."
         )
-    return [a[:split_at] for a in arrays], [a[split_at:] for a in arrays]
+    def part(a: Any, rows: slice) -> Any:
+        return a.subset(rows) if isinstance(a, SparseRows) else a[rows]
+
+    return [part(a, slice(None, split_at)) for a in arrays], \
+        [part(a, slice(split_at, None)) for a in arrays]
 
 
 def class_weights_to_sample_weights(y: Any, class_weight: dict) -> Any:

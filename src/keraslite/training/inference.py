@@ -9,8 +9,8 @@ import numpy
 from keraslite.backend import to_numpy, xp
 from keraslite.lazy import LazyModule
 from keraslite.training import iterators
-from keraslite.training.fast import predict_dense
 from keraslite.training.inputs import check_batch_size, resolve_verbose
+from keraslite.training.replay import predict_arrays
 from keraslite.training.steps import pack_x_y_sample_weight
 
 diagnostics = LazyModule("keraslite.diagnostics")
@@ -56,7 +56,7 @@ class Inference:
                                       steps=steps, callbacks=callbacks, return_dict=return_dict)
         xs, kind, ys, sws = self._prepare(x, y, sample_weight)
         xs, ys, sws = (_first_steps(arrays, steps, batch_size) for arrays in (xs, ys, sws))
-        if not ys and not self._custom("test"):
+        if not ys and self._needs_targets("test"):
             raise ValueError("`evaluate` needs targets: pass `y` along with `x`. Received: y=None")
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, ys)
@@ -98,7 +98,7 @@ class Inference:
         callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
         callback_list.on_predict_begin()
         if not callbacks and kind != "list" and len(xs) == 1 and not self._custom("predict"):
-            out = predict_dense(self, xs[0], batch_size,
+            out = predict_arrays(self, xs[0], batch_size,
                                 lambda step: callback_list.on_predict_batch_end(step, None))
             if out is not None:
                 callback_list.on_predict_end()

@@ -1,10 +1,10 @@
-"""``fit``, ``evaluate`` and ``predict`` on Python generators and PyDataset-style sequences.
+"""The one epoch loop of ``fit``, and ``evaluate``/``predict`` on generators and PyDatasets.
 
-Arrays go through the trainer's epoch runners (converted once, sliced per step). A generator or
-a :class:`~keraslite.utils.PyDataset` hands over ready-made batches instead: these loops pull
-one batch at a time, convert it with the model's ``_prepare`` and give it to the trainer's own
-per-batch machinery (``_train_batch``, ``_evaluate_batches``, ``_predict_batches``), callbacks,
-progress bar and History.
+Every kind of data becomes a batch source (:mod:`keraslite.training.sources`): arrays are
+converted once and sliced per step (shuffled with one gather per epoch); a generator or a
+:class:`~keraslite.utils.PyDataset` hands over ready-made batches, each converted with the
+model's ``_prepare``. :func:`fit` feeds them all to the model's one train step
+(``_train_batch``), with callbacks, progress bar, validation and History.
 
 A batch is ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` (a list counts as a tuple,
 as in Keras); several inputs go inside: ``((x1, x2), y)`` or ``({"a": xa, "b": xb}, y)``.
@@ -23,9 +23,6 @@ How the batches are read (Keras 3's rules, minus its pitfalls):
   the same ``validation_steps`` batches each epoch. A generator continues its stream, so one
   that repeats its validation set every ``validation_steps`` batches validates on the same set.
 
-Array training data with a generator or PyDataset as ``validation_data`` runs here too, in
-(shuffled) slices of the arrays on the general path.
-
 Batches are read in the calling thread, one at a time: PyDataset's ``workers``,
 ``use_multiprocessing`` and ``max_queue_size`` are accepted for Keras code but start nothing.
 """
@@ -39,6 +36,7 @@ from typing import Any
 from keraslite.callbacks.history import History
 from keraslite.lazy import LazyModule
 from keraslite.naming import KerasliteWarning, user_stacklevel
+from keraslite.training.data import split_validation
 from keraslite.training.sources import (
     ArraySource,
     Batch,
@@ -114,8 +112,11 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
         class_weight: dict | None, sample_weight: Any, initial_epoch: int,
         steps_per_epoch: int | None, validation_steps: int | None,
         validation_batch_size: int | None, validation_freq: Any) -> History:
-    """``Model.fit`` when ``x`` or ``validation_data`` is a generator or a PyDataset.
+    """``Model.fit`` on any data: arrays, DataFrames, generators, PyDatasets, tf.data.
 
+    The one epoch loop: the data becomes a batch source (:mod:`keraslite.training.sources`),
+    each batch goes to the model's one train step (``_train_batch``: an overridden
+    ``train_step``, else the engine), validation runs with the callbacks' ``on_test_*`` hooks.
     The arguments are those of :meth:`~keraslite.Model.fit`, already checked by it.
     """
     if is_batch_source(x):
@@ -131,10 +132,22 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
         user_x = None
     else:
         axs, akind, ays, asws = model._prepare(x, y, sample_weight)
-        if not ays:
-            raise ValueError("`fit` needs targets: pass `y` along with `x`. Received: y=None")
-        arrays = (axs, akind, ays, weigh_classes(ays, asws, class_weight))
-        train = ArraySource(arrays, batch_size, shuffle)
+        if not ays and model._needs_targets("train"):
+            raise ValueError(
+                "`fit` needs targets: pass `y` (the labels) along with `x`. Received: y=None"
+            )
+        asws = weigh_classes(ays, asws, class_weight)
+        if validation_split and validation_data is None:
+            if not 0 < validation_split < 1:
+                raise ValueError(
+                    "`validation_split` must be a fraction between 0 and 1. "
+                    f"Received: validation_split={validation_split}"
+                )
+            kept, held = split_validation(axs + ays + asws, validation_split)
+            nx, ny = len(axs), len(ays)
+            axs, ays, asws = kept[:nx], kept[nx:nx + ny], kept[nx + ny:]
+            validation_data = Prepared((held[:nx], akind, held[nx:nx + ny], held[nx + ny:]))
+        train = ArraySource((axs, akind, ays, asws), batch_size, shuffle)
         user_x = x
     steps = _resolve_steps(train, steps_per_epoch, "steps_per_epoch")
     if steps is None and epochs - initial_epoch > 1:
@@ -155,9 +168,11 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                           validation_batch_size=validation_batch_size,
                           validation_freq=validation_freq)
     model._ensure_compiled(xs, kind, ys, sws)
+    model._prepare_engine()
     callback_list, history, progbar, batch_hooks, initial_epoch = model._start_fit(
         callbacks, verbose, epochs, steps, initial_epoch)
     epoch_logs: dict = {}  # an unknown length is counted by telling the bar every step
+    train_batch = model._train_function()
     try:
         for epoch in range(initial_epoch, epochs):
             if not train.has_more():
@@ -166,10 +181,11 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                       f"{epochs} batches (loop over the data with `while True:`).")
                 break
             model.reset_metrics()
+            model._step_logs = None
             callback_list.on_epoch_begin(epoch)
             for step, (bx, bkind, bys, bsws) in enumerate(train.batches(steps)):
                 callback_list.on_train_batch_begin(step)
-                model._train_batch(model._pack(bx, bkind), bys, bsws)
+                train_batch(bx, bkind, bys, bsws)
                 if batch_hooks:
                     callback_list.on_train_batch_end(step, model._logs())
                 elif progbar is not None and (steps is None or progbar.due(step + 1)):
@@ -184,7 +200,10 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                       "`while True:`).")
             epoch_logs = model._logs()
             if validate is not None and validation_due(epoch, validation_freq):
-                epoch_logs.update({f"val_{k}": v for k, v in validate().items()})
+                callback_list.on_test_begin()
+                val_logs = validate(callback_list)
+                callback_list.on_test_end(val_logs)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             model._end_epoch(epoch, epoch_logs, callback_list)
             if model.stop_training:
                 break
@@ -192,6 +211,10 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
         model._report_interrupt(history)
     model._end_fit(history, epoch_logs, callback_list)
     return history
+
+
+class Prepared(tuple):
+    """Validation arrays already prepared (held out by ``validation_split``)."""
 
 
 def _validation(model: Any, data: Any, steps: int | None, batch_size: int, freq: Any,
@@ -202,8 +225,9 @@ def _validation(model: Any, data: Any, steps: int | None, batch_size: int, freq:
     if data is None:
         return None, None
     if not is_batch_source(data):
-        val = model._unpack_validation(data)
-        return (lambda: model._evaluate_prepared(*val, batch_size)), val
+        val = data if isinstance(data, Prepared) else model._unpack_validation(data)
+        return (lambda callback_list: model._evaluate_prepared(*val, batch_size,
+                                                               callback_list)), val
     _check_steps(steps, "validation_steps")
     source = make_source(model, data, "validation_data")
     if steps is None:
@@ -218,13 +242,13 @@ def _validation(model: Any, data: Any, steps: int | None, batch_size: int, freq:
                 "validation_steps=None"
             )
 
-    def validate() -> dict:
+    def validate(callback_list: Any) -> dict:
         if not source.has_more():
             _warn("The validation generator ran out of data; this epoch has no val_ metrics. "
                   "It must yield validation_steps batches per validation (loop over the data "
                   "with `while True:`).")
             return {}
-        logs = model._evaluate_batches(_packed(model, source.batches(steps)))
+        logs = model._evaluate_batches(_packed(model, source.batches(steps)), callback_list)
         _warn_short(source, "validation_steps", steps)
         return logs
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from keraslite.backend import global_rng
+from keraslite.backend import global_rng, xp
 from keraslite.training import data as data_module
+from keraslite.training import distribute
 
 Batch = tuple[list, str, list, list]  # (input arrays, input kind, targets, sample weights)
 _END = object()
@@ -163,14 +164,62 @@ class IndexedSource:
             self.dataset.on_epoch_end()
 
 
+# Arrays up to this size are shuffled with one gather per epoch; larger ones per batch, so that
+# a shuffled copy of a large x (mlp-large: 180 MiB) is never held next to the original.
+GATHER_ONCE_BYTES = 16 * 2**20
+
+
+class Shuffled:
+    """One epoch's view of ``array`` in the order ``order`` (None: as it is), sliced by batch.
+
+    With ``buffers`` (a dict kept across epochs), a batch gathered from a large array is written
+    into a reused array: the batch is then only valid until the next one is taken.
+    """
+
+    __slots__ = ("array", "order", "buffers")
+
+    def __init__(self, array: Any, order: Any, buffers: dict | None = None) -> None:
+        if order is not None and isinstance(array, xp.ndarray) and \
+                array.nbytes <= GATHER_ONCE_BYTES:
+            array, order = array[order], None
+        self.array, self.order, self.buffers = array, order, buffers
+
+    def __getitem__(self, sl: slice) -> Any:
+        if self.order is None:
+            return self.array[sl]
+        rows = self.order[sl]
+        if self.buffers is None or not isinstance(self.array, xp.ndarray):
+            return self.array[rows]
+        key = (id(self.array), len(rows))
+        out = self.buffers.get(key)
+        if out is None:
+            out = self.buffers[key] = xp.empty((len(rows),) + self.array.shape[1:],
+                                               self.array.dtype)
+        # mode="clip" (the rows are valid indices) writes straight into `out`, unbuffered
+        return xp.take(self.array, rows, axis=0, out=out, mode="clip")
+
+
 class ArraySource:
-    """Prepared arrays in (shuffled) batches: training data when validation data is a source."""
+    """Prepared arrays in (shuffled) batches, one epoch per call of ``batches``.
+
+    Each epoch's row order passes through :func:`~keraslite.training.distribute.shard_rows`
+    (the data-parallel hook). Inputs of a batch may live in reused buffers (valid for one
+    step); targets and sample weights never do (deferred metrics read them later).
+    """
 
     def __init__(self, arrays: Batch, batch_size: int, shuffle: bool) -> None:
         self.arrays, self.batch_size, self.shuffle = arrays, batch_size, shuffle
         self.n = arrays[0][0].shape[0]
-        self.num_batches = max(-(-self.n // batch_size), 1)
+        if self.n == 0:
+            raise ValueError(
+                "The training data holds no samples: `x` has 0 rows, so there is nothing to "
+                "fit. Check how the data was loaded or split. Received: x with 0 samples"
+            )
+        rows = self.n if distribute.get_strategy() is None else \
+            len(distribute.shard_rows(xp.arange(self.n)))
+        self.num_batches = max(-(-rows // batch_size), 1)
         self.ran_out = False
+        self._buffers: dict = {}
 
     def has_more(self) -> bool:
         return True
@@ -180,13 +229,22 @@ class ArraySource:
 
     def batches(self, steps: int | None) -> Iterator[Batch]:
         xs, kind, ys, sws = self.arrays
-        if self.shuffle:
-            order = global_rng().permutation(self.n)
-            xs, ys, sws = ([a[order] for a in group] for group in (xs, ys, sws))
-        for step in range(self.num_batches if steps is None else steps):
-            start = (step * self.batch_size) % self.n
-            sl = slice(start, min(start + self.batch_size, self.n))
-            yield [a[sl] for a in xs], kind, [a[sl] for a in ys], [a[sl] for a in sws]
+        order = distribute.shard_rows(global_rng().permutation(self.n) if self.shuffle
+                                      else None if distribute.get_strategy() is None
+                                      else xp.arange(self.n))
+        n = self.n if order is None else len(order)
+        ex = [Shuffled(a, order, self._buffers) for a in xs]
+        ey = [Shuffled(a, order) for a in ys]
+        ew = [Shuffled(a, order) for a in sws]
+        size = self.batch_size
+        simple = len(ex) == 1 and len(ey) == 1 and not ew  # the common case, without loops
+        for step in range(-(-n // size) if steps is None else steps):
+            start = (step * size) % n
+            sl = slice(start, min(start + size, n))
+            if simple:
+                yield [ex[0][sl]], kind, [ey[0][sl]], []
+            else:
+                yield [a[sl] for a in ex], kind, [a[sl] for a in ey], [a[sl] for a in ew]
 
 
 def _converter(model: Any, targets: bool, what: str,
@@ -197,9 +255,10 @@ def _converter(model: Any, targets: bool, what: str,
         x, y, sw = unpack_batch(raw)
         if not targets:
             xs, kind, _, _ = model._prepare(x)
-            return xs, kind, [], []
+            return _dense(xs), kind, [], []
         xs, kind, ys, sws = model._prepare(x, y, sw)
-        if not ys:
+        xs = _dense(xs)
+        if not ys and model._needs_targets("train" if what == "fit" else "test"):
             raise ValueError(
                 f"`{what}` needs targets, but a batch holds only the inputs: make the generator "
                 "or PyDataset produce (x, y) or (x, y, sample_weight) tuples. Received: a batch "
@@ -208,6 +267,11 @@ def _converter(model: Any, targets: bool, what: str,
         return xs, kind, ys, weigh_classes(ys, sws, class_weight)
 
     return convert
+
+
+def _dense(xs: list) -> list:
+    """A batch's sparse inputs (a generator may yield SciPy matrices) as dense arrays."""
+    return [a[:] if isinstance(a, data_module.SparseRows) else a for a in xs]
 
 
 def weigh_classes(ys: list, sws: list, class_weight: dict | None) -> list:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from keraslite import ops
 from keraslite.autodiff import GradientTape
 from keraslite.backend import xp
+from keraslite.metrics import Mean
 
 
 def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> Any:
@@ -114,14 +116,7 @@ class Steps:
                 losses).
         """
         del x, training
-        total = _compiled_total(self, y, y_pred, sample_weight)
-        from keraslite import ops
-
-        for term in self.losses:
-            total = term if total is None else ops.add(total, term)
-        if total is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        return total
+        return add_losses(_compiled_total(self, y, y_pred, sample_weight), self.losses)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict:
         """Update the compiled metrics with a batch; return every metric's current result."""
@@ -165,8 +160,6 @@ class Steps:
     # -- helpers ---------------------------------------------------------------------------
     def _track_loss(self, loss: Any, x: Any) -> None:
         if self._loss_tracker is None:
-            from keraslite.metrics import Mean
-
             self._loss_tracker = Mean(name="loss")
         first = x
         while isinstance(first, (list, tuple, dict)):
@@ -199,13 +192,8 @@ class _CompiledLossCall:
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
                  regularization_losses: Any = None) -> Any:
-        total = _compiled_total(self.model, y_true, y_pred, sample_weight)
-        from keraslite import ops
-
-        for term in regularization_losses or []:
-            total = term if total is None else ops.add(total, term)
-        if total is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        total = add_losses(_compiled_total(self.model, y_true, y_pred, sample_weight),
+                           regularization_losses or [])
         self.model._track_loss(total, y_pred)
         return total
 
@@ -239,6 +227,23 @@ def _compiled_total(model: Any, y: Any, y_pred: Any, sample_weight: Any) -> Any:
     return total
 
 
+def add_losses(total: Any, extra: list) -> Any:
+    """``total`` (the compiled loss, or None) plus the extra loss terms (``model.losses``:
+    ``add_loss`` terms and regularization penalties), the one place they are added.
+
+    Raises:
+        ValueError: when there is nothing to add up (no compiled loss and no extra terms).
+    """
+    for term in extra:
+        total = term if total is None else ops.add(total, term)
+    if total is None:
+        raise ValueError(
+            "No loss to compute. Provide a `loss` argument in `compile()`: the model was "
+            "compiled without a loss and adds none with add_loss(), so training has nothing to "
+            "minimize. Pass e.g. loss='mean_squared_error'. Received: loss=None")
+    return total
+
+
 def per_output(sample_weights: list, outputs: int) -> list:
     """One sample-weight array (or None) per output: one array given serves every output."""
     if len(sample_weights) == outputs:
@@ -261,9 +266,16 @@ def pythonify_logs(logs: Any) -> dict:
         if isinstance(value, dict):
             out.update(pythonify_logs(value))
             continue
-        array = xp.asarray(_value(value))
-        out[key] = float(array.reshape(-1)[0]) if array.size == 1 else array.copy()
+        out[key] = log_value(value)
     return out
+
+
+def log_value(result: Any) -> Any:
+    """A metric result for the logs: a float when it holds one value, else a 1-D array (a
+    vector result such as ``F1Score(average=None)``, kept as Keras 3 keeps it).
+    """
+    value = xp.asarray(_value(result))
+    return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
 
 
 def _value(x: Any) -> Any:

@@ -8,24 +8,31 @@ Data is converted and checked once; each epoch gathers its shuffled batches with
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
 from keraslite import optimizers as optimizers_module
-from keraslite.autodiff import backward, recording
-from keraslite.backend import global_rng, xp
+from keraslite.backend import xp
 from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
 from keraslite.lazy import LazyModule
 from keraslite.metrics import Mean
+from keraslite.naming import KerasliteWarning, user_stacklevel
 from keraslite.training import data as data_module
 from keraslite.training import iterators
 from keraslite.training.compile import CompiledLoss, CompiledMetrics
+from keraslite.training.engine import Engine
 from keraslite.training.inference import Inference
 from keraslite.training.inputs import InputHandling, check_batch_size, resolve_verbose
-from keraslite.training.loop import FastRunner, TapeRunner, apply_gradients
-from keraslite.training.steps import Steps, pack_x_y_sample_weight, per_output
+from keraslite.training.steps import (
+    Steps,
+    add_losses,
+    log_value,
+    pack_x_y_sample_weight,
+    per_output,
+)
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
@@ -60,6 +67,12 @@ class Trainer(InputHandling, Inference, Steps):
             weighted_metrics: metrics that also take ``sample_weight`` / ``class_weight``.
 
         """
+        if steps_per_execution != 1:
+            warnings.warn(KerasliteWarning(
+                "compile(steps_per_execution=...) is ignored: it groups steps into one call "
+                "of a compiled accelerator function in Keras, while keraslite runs each step "
+                "on NumPy as it comes (callbacks still see every batch). Received: "
+                f"steps_per_execution={steps_per_execution!r}"), stacklevel=user_stacklevel())
         self.optimizer = optimizers_module.get(optimizer)
         _validate_identifiers(loss, losses_module.get)
         for spec in (metrics, weighted_metrics):
@@ -85,7 +98,10 @@ class Trainer(InputHandling, Inference, Steps):
         names = self._output_names()
         if len(names) != len(preds):
             names = [f"output_{i}" for i in range(len(preds))]
-        if len(ys) != len(preds):
+        loss_only_from_layers = loss is None and not ys  # add_loss() terms, no targets
+        if loss_only_from_layers:
+            metrics = weighted = None
+        elif len(ys) != len(preds):
             raise ValueError(
                 f"The model has {len(preds)} output(s) but `y` holds {len(ys)} target array(s). "
                 "Pass one target array per output (a list, or a dict keyed by output name). "
@@ -107,15 +123,14 @@ class Trainer(InputHandling, Inference, Steps):
                 "model.compile(optimizer='adam', loss='binary_crossentropy', "
                 "metrics=['accuracy'])."
             )
-        custom = {"fit": "train", "train_on_batch": "train", "evaluate": "test",
-                  "test_on_batch": "test"}.get(what)
-        if custom and self._custom(custom):
-            return  # the overridden step decides what it needs
-        if self._compile_args[0] is None and what != "predict":
-            raise ValueError(
-                f"The model was compiled without a loss, so `{what}` has nothing to minimize or "
-                "report. Pass e.g. loss='mean_squared_error' to compile(). Received: loss=None"
-            )
+        # Without a compiled loss the model's own add_loss() terms are the loss (as in
+        # Keras); a step with neither says so (steps.add_losses).
+
+    def _needs_targets(self, step: str) -> bool:
+        """Whether the built-in ``step`` ("train" or "test") needs ``y``: not when the step is
+        overridden, nor when the loss comes only from the model's add_loss() terms.
+        """
+        return not self._custom(step) and self._compile_args[0] is not None
 
     @property
     def metrics(self) -> list:
@@ -137,6 +152,9 @@ class Trainer(InputHandling, Inference, Steps):
         return [m.name for m in self.metrics]
 
     def reset_metrics(self) -> None:
+        engine = self.__dict__.get("_engine")
+        if engine is not None:
+            engine.pending.clear()
         for m in self.metrics:
             m.reset_state()
 
@@ -149,25 +167,30 @@ class Trainer(InputHandling, Inference, Steps):
             self._resolve_compile(ys, preds)
         sw_list = per_output(sws, len(preds))
         total, parts = self._compiled_loss(ys, preds, sw_list)
-        extra = self.losses
-        if extra:
-            from keraslite import ops
+        return add_losses(total, self.losses), parts, preds, sw_list
 
-            for term in extra:
-                total = ops.add(total, term)
-        return total, parts, preds, sw_list
-
-    def _train_batch(self, xb: Any, ys: list, sws: list, variables: list | None = None) -> None:
-        """One recorded step: forward, loss, backward, update, metrics (the general path)."""
+    def _train_batch(self, xs: list, kind: str, ys: list, sws: list) -> None:
+        """The one train step of a batch: an overridden ``train_step``, else the engine's
+        (:mod:`keraslite.training.engine`; ``_prepare_engine`` must have run).
+        """
         if self._custom("train"):
-            self._run_step("train", _step_data(xb, ys, sws))
+            self._run_step("train", _step_data(self._pack(xs, kind), ys, sws))
             return
-        if variables is None:
-            variables = self.trainable_variables
-        with recording():
-            total, parts, preds, sw_list = self._forward_loss(xb, ys, sws, True)
-        apply_gradients(self, backward(total, variables), variables)
-        self._update_trackers(total, parts, preds, ys, sw_list)
+        self._engine.train(xs, kind, ys, sws)
+
+    def _train_function(self) -> Any:
+        """The train step of every batch of a fit, chosen once: ``f(xs, kind, ys, sws)``."""
+        if self._custom("train"):
+            return self._train_batch
+        return self._engine.train
+
+    def _prepare_engine(self) -> None:
+        """Create the engine, or let it drop plans traced for a changed model."""
+        if self._custom("train"):
+            return
+        if self.__dict__.get("_engine") is None:
+            self._engine = Engine(self)
+        self._engine.prepare()
 
     def _ensure_compiled(self, xs: list, kind: str, ys: list, sws: list) -> None:
         """Resolve the loss and metrics against the outputs, using the first sample."""
@@ -187,7 +210,7 @@ class Trainer(InputHandling, Inference, Steps):
         self._update_trackers(total, parts, preds, ys, sw_list)
 
     def _update_trackers(self, total: Any, parts: list, preds: list, ys: list, sws: list) -> None:
-        n = ys[0].shape[0]
+        n = (ys[0] if ys else preds[0]).shape[0]  # no targets: a loss from add_loss() alone
         self._loss_tracker.update_state(total.value, sample_weight=n)
         for tracker, part in zip(self._output_loss_trackers, parts):
             if part is not None:
@@ -204,7 +227,10 @@ class Trainer(InputHandling, Inference, Steps):
         """
         if self._step_logs is not None:
             return dict(self._step_logs)
-        return dict(sorted((m.name, _log_value(m.result())) for m in self.metrics))
+        engine = self.__dict__.get("_engine")
+        if engine is not None:
+            engine.flush()
+        return dict(sorted((m.name, log_value(m.result())) for m in self.metrics))
 
     # -- fit -----------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
@@ -242,81 +268,19 @@ class Trainer(InputHandling, Inference, Steps):
 
         """
         self._require_compiled("fit")
-        batch_size = check_batch_size(batch_size)
-        verbose = resolve_verbose(verbose)
-        if iterators.is_batch_source(x) or iterators.is_batch_source(validation_data):
-            return iterators.fit(
-                self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-                callbacks=callbacks, validation_split=validation_split,
-                validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
-                sample_weight=sample_weight, initial_epoch=initial_epoch,
-                steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
-                validation_batch_size=validation_batch_size, validation_freq=validation_freq)
-        xs, kind, ys, sws = self._prepare(x, y, sample_weight)
-        if not ys and not self._custom("train"):
-            raise ValueError(
-                "`fit` needs targets: pass `y` (the labels) along with `x`. Received: y=None"
-            )
-        if class_weight is not None:
-            if len(ys) != 1:
-                raise ValueError("`class_weight` is only supported for models with one output.")
-            cw = data_module.class_weights_to_sample_weights(ys[0], class_weight)
-            sws = [cw * sws[0]] if sws else [cw]
-        val = None
-        if validation_data is not None:
-            val = self._unpack_validation(validation_data)
-        elif validation_split:
-            if not 0 < validation_split < 1:
+        for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+            if isinstance(value, bool) or not isinstance(value, (int, xp.integer)) or value < 0:
                 raise ValueError(
-                    "`validation_split` must be a fraction between 0 and 1. "
-                    f"Received: validation_split={validation_split}"
+                    f"`{name}` must be a non-negative integer (a number of passes over the "
+                    f"data). Received: {name}={value!r}"
                 )
-            train, held = data_module.split_validation(xs + ys + sws, validation_split)
-            nx, ny = len(xs), len(ys)
-            xs, ys, sws = train[:nx], train[nx:nx + ny], train[nx + ny:]
-            val = (held[:nx], kind, held[nx:nx + ny], held[nx + ny:])
-        self._ensure_built(xs, kind)
-        diagnostics.check_fit(self, x, xs, ys, val, callbacks, validation_steps=validation_steps,
-                              validation_batch_size=validation_batch_size,
-                              validation_freq=validation_freq)
-        self._ensure_compiled(xs, kind, ys, sws)
-        n = xs[0].shape[0]
-        steps = max(-(-n // batch_size), 1) if steps_per_epoch is None else steps_per_epoch
-        runner = FastRunner.create(self, xs, kind, ys, sws, steps_per_epoch) or \
-            TapeRunner(self, xs, kind, ys, sws)
-        callback_list, history, progbar, batch_hooks, initial_epoch = self._start_fit(
-            callbacks, verbose, epochs, steps, initial_epoch)
-        epoch_logs: dict = {}
-        try:
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                self._step_logs = None
-                callback_list.on_epoch_begin(epoch)
-                runner.begin_epoch(global_rng().permutation(n) if shuffle else None)
-                for step in range(steps):
-                    start = (step * batch_size) % n
-                    callback_list.on_train_batch_begin(step)
-                    runner.train(slice(start, min(start + batch_size, n)))
-                    if batch_hooks:
-                        callback_list.on_train_batch_end(step, runner.logs())
-                    elif progbar is not None and progbar.due(step + 1):
-                        progbar.on_train_batch_end(step, runner.logs())
-                    if self.stop_training:
-                        break
-                epoch_logs = runner.end_epoch()
-                if val is not None and iterators.validation_due(epoch, validation_freq):
-                    callback_list.on_test_begin()
-                    val_logs = self._evaluate_prepared(*val, validation_batch_size or batch_size,
-                                                       callback_list)
-                    callback_list.on_test_end(val_logs)
-                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                self._end_epoch(epoch, epoch_logs, callback_list)
-                if self.stop_training:
-                    break
-        except KeyboardInterrupt:
-            self._report_interrupt(history)
-        self._end_fit(history, epoch_logs, callback_list)
-        return history
+        return iterators.fit(
+            self, x, y, batch_size=check_batch_size(batch_size), epochs=epochs,
+            verbose=resolve_verbose(verbose), callbacks=callbacks,
+            validation_split=validation_split, validation_data=validation_data, shuffle=shuffle,
+            class_weight=class_weight, sample_weight=sample_weight, initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size, validation_freq=validation_freq)
 
     def _start_fit(self, callbacks: list | None, verbose: int, epochs: int, steps: int | None,
                    initial_epoch: int) -> tuple:
@@ -391,10 +355,14 @@ class Trainer(InputHandling, Inference, Steps):
             cw = data_module.class_weights_to_sample_weights(ys[0], class_weight)
             sws = [cw * sws[0]] if sws else [cw]
         self._ensure_built(xs, kind)
-        if self._compiled_loss is not None or self._custom("train"):
-            self.reset_metrics()
+        if not xs[0].shape[0]:
+            raise ValueError("`train_on_batch` got a batch of 0 samples: there is nothing to "
+                             "train on. Received: x with 0 samples")
+        self._ensure_compiled(xs, kind, ys, sws)
+        self.reset_metrics()
         self._step_logs = None
-        self._train_batch(self._pack(xs, kind), ys, sws)
+        self._prepare_engine()
+        self._train_batch(xs, kind, ys, sws)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
 
@@ -416,12 +384,6 @@ def _metric_getter(identifier: Any) -> Any:
     if isinstance(identifier, str) and identifier.strip().lower() in ("accuracy", "acc"):
         return None
     return metrics_module.get(identifier)
-
-
-def _log_value(result: Any) -> Any:
-    """A metric result for the logs: a float when it holds one value, else a 1-D array."""
-    value = xp.asarray(getattr(result, "value", result))
-    return float(value.reshape(-1)[0]) if value.size == 1 else value.copy()
 
 
 def _step_data(xb: Any, ys: list, sws: list) -> Any:

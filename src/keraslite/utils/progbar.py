@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from keraslite.training.progbar import Progbar as _Bar
+from keraslite.display.progbar import Progbar as _Bar
 
 
 class Progbar(_Bar):

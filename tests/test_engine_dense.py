@@ -1,12 +1,11 @@
-"""The fast Dense path computes what the general tape path computes."""
+"""The engine on Dense stacks computes what the tape computes, in reused buffers."""
 
 import numpy as np
 import pytest
 
 import keraslite as keras
 from keraslite.autodiff import backward, recording
-from keraslite.training.fast import DensePlan
-from keraslite.training.flat import flat_parameters
+from keraslite.training.engine import Engine, PlanStep
 
 CASES = [
     # hidden activations, output activation, units, loss
@@ -18,7 +17,7 @@ CASES = [
     (("tanh", "relu"), "softmax", 4, "sparse_categorical_crossentropy"),
     (("relu",), "linear", 4, keras.losses.SparseCategoricalCrossentropy(from_logits=True)),
     (("linear",), "sigmoid", 2, "mse"),
-    (("softplus",), "tanh", 1, "mae"),  # not supported by the plan: must fall back
+    (("softplus",), "tanh", 1, "mae"),  # Dense(softplus) and mae: on the tape, in the plan
 ]
 
 
@@ -52,20 +51,20 @@ def test_plan_gradients_equal_tape_gradients(float64, case, weighted):
     sw = np.linspace(0.5, 2.0, len(x)) if weighted else None
     model._ensure_compiled([x], "single", [y], [] if sw is None else [sw])
     variables = model.trainable_variables
-    params = flat_parameters(model, variables)
-    plan = DensePlan.create(model, model._compiled_loss.fns[0], params)
-    if case[3] == "mae":
-        assert plan is None
-        return
-    assert plan is not None
-    pred = np.empty((len(x), case[2]))
-    plan.step(x, plan.targets(y), sw, pred)
-    fast = [g.copy() for g in params.grad_views]
     with recording():
         total, *_ = model._forward_loss(x, [y], [] if sw is None else [sw], True)
     tape = backward(total, variables)
-    np.testing.assert_allclose(pred, model.predict(x, verbose=0), rtol=1e-12)
-    for f, t in zip(fast, tape):
+    engine = Engine(model)
+    engine.prepare()
+    plan = engine._trace([x])
+    assert isinstance(plan, PlanStep)
+    model.optimizer.learning_rate = 0.0  # the gradients only
+    pred = plan.run([x], [y], [] if sw is None else [sw])
+    if case[3] == "mae":
+        assert pred is None  # no closed-form kernel: the tape's loss, tracked at once
+    else:
+        np.testing.assert_allclose(pred, model.predict(x, verbose=0), rtol=1e-12)
+    for f, t in zip(plan.params.grad_views, tape):
         np.testing.assert_allclose(f, t, rtol=1e-9, atol=1e-12)
 
 
@@ -110,7 +109,7 @@ def test_predict_fast_path_equals_calling_the_model():
 
 
 def test_large_data_is_shuffled_per_batch_with_the_same_result(monkeypatch):
-    from keraslite.training import loop
+    from keraslite.training import sources as loop
 
     x, y = data(3, "sparse_categorical_crossentropy", n=48, seed=4)
     weights = []
@@ -134,7 +133,7 @@ def test_a_steady_state_step_allocates_no_arrays(monkeypatch, loss):
     """Batches, activations, deltas and the loss gradient live in reused buffers."""
     import tracemalloc
 
-    from keraslite.training import loop
+    from keraslite.training import sources as loop
 
     monkeypatch.setattr(loop, "GATHER_ONCE_BYTES", 0)  # the batch gather of a large x, too
     units = 3 if loss.startswith("sparse") else 1
