@@ -24,10 +24,16 @@ def is_device_array(x: Any) -> bool:
     return BACKEND != "numpy" and isinstance(x, xp.ndarray)
 
 
+def _unwrap(x: Any) -> Any:
+    """The array behind a Tensor or Variable; anything else as it is."""
+    from keraslite.autodiff.tensor import Tensor  # one floor up: imported when first used
+
+    return x.value if isinstance(x, Tensor) else x
+
+
 def to_device(x: Any, dtype: Any = None) -> Any:
     """Host -> device: ``x`` (array, list, scalar, Tensor) as an ``xp`` array."""
-    x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
-    return xp.asarray(x, dtype=dtype)
+    return xp.asarray(_unwrap(x), dtype=dtype)
 
 
 def to_numpy(x: Any) -> Any:
@@ -35,7 +41,9 @@ def to_numpy(x: Any) -> Any:
 
     NumPy arrays are returned as they are (no copy).
     """
-    x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
+    if type(x) is numpy.ndarray:  # the common case on the NumPy backend: free
+        return x
+    x = _unwrap(x)
     if BACKEND != "numpy" and isinstance(x, xp.ndarray):
         return x.get()
     return x if isinstance(x, numpy.ndarray) else numpy.asarray(x)
@@ -43,8 +51,7 @@ def to_numpy(x: Any) -> Any:
 
 def to_float(x: Any) -> float:
     """A scalar (device array, NumPy scalar, Tensor) as a Python float, for logs and metrics."""
-    x = getattr(x, "value", x) if type(x).__name__ in ("Tensor", "Variable") else x
-    return float(x)
+    return float(_unwrap(x))
 
 
 def as_strided(x: Any, shape: tuple, strides: tuple) -> Any:
