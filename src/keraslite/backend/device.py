@@ -19,11 +19,6 @@ def on_gpu() -> bool:
     return BACKEND == "cupy"
 
 
-def is_device_array(x: Any) -> bool:
-    """Whether ``x`` is an array of the active backend that is not a NumPy array (a CuPy one)."""
-    return BACKEND != "numpy" and isinstance(x, xp.ndarray)
-
-
 def _unwrap(x: Any) -> Any:
     """The array behind a Tensor or Variable; anything else as it is."""
     from keraslite.autodiff.tensor import Tensor  # one floor up: imported when first used
