@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from keraslite.autodiff.tensor import Tensor, Variable
-from keraslite.backend import xp
+from keraslite.backend import on_gpu, xp
 from keraslite.backend.threads import on_halves
 from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
@@ -210,7 +210,7 @@ class Optimizer(SlotState):
         """Run :meth:`_update` over the flat buffers, in cache-sized blocks and split in two
         threads when it pays (element-wise rules only; the results are the same).
         """
-        if not self._elementwise_update:
+        if not self._elementwise_update or on_gpu():  # [backend] one pass per kernel on a GPU
             self._update(w, g, slots, learning_rate)
         elif w.size < self._PARALLEL_MIN_SIZE:
             self._update_blocks(w, g, slots, learning_rate)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.backend import xp
+import numpy
+
+from keraslite.backend import to_numpy, xp
 from keraslite.lazy import LazyModule
 from keraslite.training import distribute, iterators
 from keraslite.training.inputs import check_batch_size, resolve_verbose
@@ -113,7 +115,7 @@ class Inference:
                                 lambda step: callback_list.on_predict_batch_end(step, None))
             if out is not None:
                 callback_list.on_predict_end()
-                return out
+                return _host(out)  # [backend border] predictions leave the device as NumPy
         out = self._predict_batches(
             (self._pack([a[slice(step * batch_size, min((step + 1) * batch_size, n))] for a in xs],
                         kind) for step in range(n_steps)), callback_list)
@@ -169,13 +171,20 @@ def _values(out: Any) -> Any:
 
 
 def _value(out: Any) -> Any:
-    return xp.asarray(getattr(out, "value", out))
+    return to_numpy(getattr(out, "value", out))  # [backend border] outputs as NumPy, as Keras
+
+
+def _host(out: Any) -> Any:
+    """NumPy arrays from a device array, or a list or dict of them."""
+    if isinstance(out, (list, tuple)):
+        return [to_numpy(o) for o in out]
+    return {k: to_numpy(v) for k, v in out.items()} if isinstance(out, dict) else to_numpy(out)
 
 
 def _concat(chunks: list) -> Any:
     first = chunks[0]
     if isinstance(first, list):
-        return [xp.concatenate([c[i] for c in chunks]) for i in range(len(first))]
+        return [numpy.concatenate([c[i] for c in chunks]) for i in range(len(first))]
     if isinstance(first, dict):
-        return {k: xp.concatenate([c[k] for c in chunks]) for k in first}
-    return xp.concatenate(chunks) if len(chunks) > 1 else first
+        return {k: numpy.concatenate([c[k] for c in chunks]) for k in first}
+    return numpy.concatenate(chunks) if len(chunks) > 1 else first
