@@ -72,8 +72,10 @@ def test_missing_parts_fail_with_a_clear_message(served):
     import keras
     import tensorflow as tf
 
-    with pytest.raises(ModuleNotFoundError, match="`keras.applications` is not provided"):
-        importlib.import_module("keras.applications")
+    with pytest.raises(ModuleNotFoundError, match="`keras.quantizers` is not provided"):
+        importlib.import_module("keras.quantizers")
+    with pytest.raises(ModuleNotFoundError, match="`keras.applications.resnet` is not provided"):
+        importlib.import_module("keras.applications.resnet")
     with pytest.raises(ModuleNotFoundError, match="`keras.datasets.svhn` is not provided"):
         importlib.import_module("keras.datasets.svhn")
     assert importlib.import_module("keras.datasets.mnist").load_data is \

@@ -18,9 +18,11 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+import numpy
+
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor, Variable
-from keraslite.backend import floatx, global_rng, xp
+from keraslite.backend import floatx, global_rng, to_device, xp
 from keraslite.naming import unique_name
 
 __all__ = ["SeedGenerator", "beta", "binomial", "categorical", "dropout", "gamma", "normal",
@@ -90,9 +92,9 @@ def _rng(seed: Any) -> Any:
     if seed is None:
         return global_rng()
     if isinstance(seed, SeedGenerator):
-        return xp.random.default_rng([int(s) for s in seed.next()])
+        return numpy.random.default_rng([int(s) for s in seed.next()])
     if _is_int(seed):
-        return xp.random.default_rng(int(seed) & 0xFFFFFFFFFFFFFFFF)
+        return numpy.random.default_rng(int(seed) & 0xFFFFFFFFFFFFFFFF)
     raise ValueError(
         "Argument `seed` must be either an integer or an instance of `SeedGenerator`. "
         f"Received: seed={seed!r} (of type {type(seed)})")
@@ -129,7 +131,7 @@ def _param(value: Any) -> Any:
 
 
 def _as_tensor(values: Any, dtype: Any) -> Tensor:
-    return Tensor(xp.asarray(values).astype(dtype, copy=False))
+    return Tensor(to_device(values).astype(dtype, copy=False))
 
 
 def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
@@ -210,10 +212,10 @@ def truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: 
     dtype = _float_dtype(dtype, "truncated_normal")
     rng = _rng(seed)
     values = rng.standard_normal(_shape(shape))
-    outside = xp.abs(values) > 2.0
+    outside = numpy.abs(values) > 2.0
     while outside.any():
         values[outside] = rng.standard_normal(int(outside.sum()))
-        outside = xp.abs(values) > 2.0
+        outside = numpy.abs(values) > 2.0
     return _as_tensor(values * _param(stddev) + _param(mean), dtype)
 
 
@@ -243,7 +245,7 @@ def dropout(inputs: Any, rate: float, noise_shape: Any = None, seed: Any = None)
     keep = 1.0 - rate
     mask = _rng(seed).random(_shape(mask_shape)) < keep
     dtype = x.dtype if x.dtype.kind == "f" else floatx()
-    return ops.multiply(x, Tensor((mask / keep).astype(dtype)))
+    return ops.multiply(x, Tensor(to_device((mask / keep).astype(dtype))))
 
 
 def shuffle(x: Any, axis: int = 0, seed: Any = None) -> Tensor:
@@ -260,7 +262,7 @@ def shuffle(x: Any, axis: int = 0, seed: Any = None) -> Tensor:
     """
     x = ops.convert_to_tensor(x)
     order = _rng(seed).permutation(x.shape[axis])
-    return ops.take(x, Tensor(order), axis=axis)
+    return ops.take(x, Tensor(to_device(order)), axis=axis)
 
 
 def categorical(logits: Any, num_samples: int, dtype: Any = "int32",
@@ -277,14 +279,14 @@ def categorical(logits: Any, num_samples: int, dtype: Any = "int32",
         A ``(batch, num_samples)`` Tensor of class indices.
 
     """
-    values = xp.asarray(ops.convert_to_numpy(logits), dtype="float64")
+    values = numpy.asarray(ops.convert_to_numpy(logits), dtype="float64")  # host
     if values.ndim != 2:
         raise ValueError(
             "`logits` should be a 2-D tensor with shape (batch_size, num_classes). "
             f"Received: logits.shape={values.shape}")
     u = _rng(seed).random((values.shape[0], int(num_samples), values.shape[1]))
-    gumbel = -xp.log(-xp.log(xp.maximum(u, 1e-300)))  # argmax(logits + Gumbel) ~ softmax
-    return _as_tensor(xp.argmax(values[:, None, :] + gumbel, axis=-1), dtype or "int32")
+    gumbel = -numpy.log(-numpy.log(numpy.maximum(u, 1e-300)))  # argmax(logits + Gumbel) ~ softmax
+    return _as_tensor(numpy.argmax(values[:, None, :] + gumbel, axis=-1), dtype or "int32")
 
 
 def gamma(shape: Any, alpha: float, dtype: Any = None, seed: Any = None) -> Tensor:
@@ -320,7 +322,7 @@ def binomial(shape: Any, counts: Any, probabilities: Any, dtype: Any = None,
 
     """
     dtype = _float_dtype(dtype, "binomial")
-    n = xp.asarray(_param(counts)).astype("int64")
+    n = numpy.asarray(_param(counts)).astype("int64")
     values = _rng(seed).binomial(n, _param(probabilities), _shape(shape))
     return _as_tensor(values, dtype)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from keraslite.backend import floatx, xp
+from keraslite.backend import floatx, to_numpy, xp
 
 
 class Tensor:
@@ -57,11 +57,11 @@ class Tensor:
         return self.value.size
 
     def numpy(self):
-        """Return the value as a NumPy array."""
-        return self.value
+        """Return the value as a NumPy array (copied to the host from a GPU)."""
+        return to_numpy(self.value)
 
     def __array__(self, dtype=None, copy=None):
-        value = xp.asarray(self.value)  # a reduction's value may be a NumPy scalar
+        value = to_numpy(self.value)  # a reduction's value may be a NumPy scalar
         return value if dtype is None else value.astype(dtype, copy=False)
 
     def __len__(self) -> int:

@@ -28,6 +28,11 @@ class CSVLogger(Callback):
         self._writer: Any = None
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        from keraslite.training import distribute
+
+        if not distribute.is_chief():  # data-parallel hook: only the first worker writes
+            self._file = None
+            return
         has_rows = self.append and os.path.exists(self.filename) and \
             os.path.getsize(self.filename) > 0
         self._file = open(self.filename, "a" if self.append else "w", newline="",  # noqa: SIM115
@@ -37,6 +42,8 @@ class CSVLogger(Callback):
         self._writer = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if self._file is None:
+            return  # not the first worker of a data-parallel run
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)

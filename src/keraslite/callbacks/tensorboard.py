@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.backend import to_numpy
 from keraslite.callbacks.callback import Callback
 from keraslite.callbacks.tensorboard_events import SummaryWriter, require_tensorboard
 from keraslite.naming import KerasliteWarning
@@ -160,7 +161,7 @@ class TensorBoard(Callback):
         optimizer = getattr(self.model, "optimizer", None)
         if optimizer is None or not hasattr(optimizer, "iterations"):
             return None
-        return int(np.asarray(getattr(optimizer.iterations, "value", optimizer.iterations)))
+        return int(to_numpy(getattr(optimizer.iterations, "value", optimizer.iterations)))
 
     def _log_epoch(self, epoch: int, logs: dict) -> None:
         train = {k: v for k, v in logs.items() if not k.startswith("val_")}

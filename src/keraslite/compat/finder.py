@@ -6,7 +6,7 @@ modules. ``keras.layers`` serves ``keraslite.layers``; a deeper path such as
 ``keras.src.layers.core.dense`` or the Keras 2 ``keras.utils.np_utils`` serves the deepest
 keraslite module that exists on that path, then its parents up to the family
 (``keraslite.layers.core``, then ``keraslite.layers``). A family keraslite does not implement
-(``keras.applications``), or a public path it does not have, fails at once with a message
+(``keras.quantizers``), or a public path it does not have, fails at once with a message
 saying so.
 """
 

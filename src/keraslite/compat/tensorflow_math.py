@@ -101,6 +101,49 @@ def gather(params: Any, indices: Any, axis: Any = None, batch_dims: int = 0,
     return ops.take(params, indices, axis=0 if axis is None else axis)
 
 
+def embedding_lookup(params: Any, ids: Any, max_norm: Any = None,
+                     name: str | None = None) -> Tensor:
+    """Rows of the embedding matrix ``params`` at integer ``ids``: ``out[i] = params[ids[i]]``.
+
+    ``max_norm`` (clip each looked-up row to that L2 norm) is not provided.
+    """
+    if max_norm is not None:
+        raise NotImplementedError(
+            "tf.nn.embedding_lookup(max_norm=...) is not provided by keraslite's TensorFlow "
+            f"stand-in. Received: max_norm={max_norm!r}; clip the rows yourself "
+            "(keras.ops.norm) or leave max_norm=None.")
+    if isinstance(params, (list, tuple)):
+        params = ops.concatenate(list(params), axis=0) if len(params) > 1 else params[0]
+    return ops.take(params, ids, axis=0)
+
+
+def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: Any = None,
+          name: str | None = None) -> list:
+    """TensorFlow's split: an int makes that many equal parts, a list gives each part's size.
+
+    Unlike ``keras.ops.split`` (NumPy's), a list holds sizes, not cut points; one size
+    may be ``-1``, meaning "the rest": ``split(x, [2, -1], axis=1)`` gives ``x[:, :2]``
+    and ``x[:, 2:]``.
+    """
+    if isinstance(num_or_size_splits, int) or getattr(num_or_size_splits, "ndim", 1) == 0:
+        return ops.split(value, int(num_or_size_splits), axis=axis)
+    sizes = [int(s) for s in num_or_size_splits]
+    length = ops.shape(value)[axis]
+    if sizes.count(-1) > 1:
+        raise ValueError(f"tf.split: at most one size may be -1. Received: {sizes}")
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = length - (sum(sizes) + 1)
+    if sum(sizes) != length or min(sizes) < 0:
+        raise ValueError(
+            f"tf.split: the sizes must add up to the length of axis {axis} ({length}). "
+            f"Received: num_or_size_splits={list(num_or_size_splits)}")
+    cuts, total = [], 0
+    for size in sizes[:-1]:
+        total += size
+        cuts.append(total)
+    return ops.split(value, cuts, axis=axis)
+
+
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001
     return ops.power(x, y)
 
@@ -187,7 +230,7 @@ SAME = {name: getattr(ops, name) for name in (
     "greater_equal", "less_equal", "logical_and", "logical_or", "logical_not", "round",
     "floor", "sign", "tile", "stop_gradient", "tensordot", "einsum", "sort", "argsort",
     "unstack", "eye", "linspace", "identity", "sigmoid", "tanh", "cumsum", "cumprod",
-    "split", "norm",
+    "norm",
 )}
 
 MATH = {
@@ -217,14 +260,16 @@ NN = {
     "swish": activations.silu, "leaky_relu": activations.leaky_relu,
     "sigmoid": activations.sigmoid, "tanh": activations.tanh, "softmax": activations.softmax,
     "log_softmax": activations.log_softmax, "softplus": activations.softplus,
-    "l2_loss": l2_loss, "dropout": dropout, "top_k": top_k, "in_top_k": in_top_k,
+    "embedding_lookup": embedding_lookup, "l2_loss": l2_loss, "dropout": dropout,
+    "top_k": top_k, "in_top_k": in_top_k,
     "sigmoid_cross_entropy_with_logits": sigmoid_cross_entropy_with_logits,
     "softmax_cross_entropy_with_logits": softmax_cross_entropy_with_logits,
     "sparse_softmax_cross_entropy_with_logits": sparse_softmax_cross_entropy_with_logits,
 }
 
 TOP_LEVEL = {
-    **SAME, "concat": ops.concatenate, "clip_by_value": ops.clip, "argmax": argmax,
+    **SAME, "split": split, "concat": ops.concatenate, "clip_by_value": ops.clip,
+    "argmax": argmax,
     "argmin": argmin, "expand_dims": expand_dims, "squeeze": squeeze, "shape": shape,
     "rank": rank, "size": size, "range": range, "one_hot": one_hot, "fill": fill,
     "gather": gather, "pow": pow, "clip_by_norm": clip_by_norm, "global_norm": global_norm,

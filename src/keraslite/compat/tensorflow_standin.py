@@ -6,7 +6,8 @@
 device listing, ``tf.device``, ``tf.TensorShape``, the initializer functions (see
 ``tensorflow_extras``), the math of custom training loops (``tf.reduce_mean``, ``tf.one_hot``,
 ``tf.clip_by_global_norm``, ``tf.math``, ``tf.nn``, ``tf.linalg``: see ``tensorflow_math``), the
-input pipelines of ``tf.data`` (see ``tensorflow_data``), and ``tf.get_logger``.
+input pipelines of ``tf.data`` (see ``tensorflow_data``), ``tf.nest`` (:mod:`keraslite.tree`),
+and ``tf.get_logger``.
 Anything else fails with a message saying that this part of TensorFlow is not provided.
 """
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from keraslite import __version__ as _keraslite_version
 from keraslite import ops
+from keraslite import tree as _tree
 from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable
@@ -32,7 +34,7 @@ __version__ = f"2.16.0+keraslite.{_keraslite_version}"
 
 _PROVIDED = ("tf.keras, tf.random (set_seed, normal, uniform, ...), tf.constant, "
              "tf.convert_to_tensor, tf.Variable, tf.GradientTape, tf.function, dtypes, "
-             "tf.config device listing, tf.device, tf.TensorShape, tf.*_initializer, "
+             "tf.config device listing, tf.device, tf.TensorShape, tf.*_initializer, tf.nest, "
              "the common tf.math, tf.nn and tf.linalg functions, "
              "tf.strings (lower, regex_replace, ... for TextVectorization), "
              "tf.data.Dataset's from_tensor_slices/batch/shuffle/map/repeat/take/skip/...")
@@ -233,6 +235,7 @@ config = Namespace(
 test = Namespace("tf.test", is_gpu_available=lambda *a, **k: False,
                  is_built_with_cuda=lambda: False, gpu_device_name=lambda: "")
 autograph = Namespace("tf.autograph", set_verbosity=_no_op)
+nest = Namespace("tf.nest", **{name: getattr(_tree, name) for name in _tree.__all__})
 
 
 def get_logger() -> logging.Logger:

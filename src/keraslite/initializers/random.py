@@ -2,6 +2,8 @@
 
 An int ``seed`` gives a private stream (the same values on every call, as in Keras); ``None``
 draws from the backend's one generator, which ``keraslite.utils.set_random_seed`` re-seeds.
+Draws are made on the host with NumPy (the same values on every backend); a Variable moves
+them to the device.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import math
 import numbers
 from typing import Any
 
-from keraslite.backend import global_rng, xp
+import numpy
+
+from keraslite.backend import global_rng
 from keraslite.initializers.base import Initializer
 from keraslite.initializers.base import float_dtype as _float_dtype
 
@@ -52,7 +56,7 @@ class RandomInitializer(Initializer):
         self.seed = None if seed is None else int(seed)
 
     def _rng(self):
-        return global_rng() if self.seed is None else xp.random.default_rng(self.seed)
+        return global_rng() if self.seed is None else numpy.random.default_rng(self.seed)
 
     def _normal(self, shape: tuple, mean: float, stddev: float, dtype: Any):
         dtype = _float_dtype(dtype, type(self).__name__)
@@ -64,10 +68,10 @@ class RandomInitializer(Initializer):
         dtype = _float_dtype(dtype, type(self).__name__)
         rng = self._rng()
         out = rng.standard_normal(tuple(shape), dtype=_draw_dtype(dtype))
-        outside = xp.abs(out) > 2.0
+        outside = numpy.abs(out) > 2.0
         while outside.any():  # redraw the ~4.6% outside [-2, 2]
             out[outside] = rng.standard_normal(int(outside.sum()), dtype=out.dtype)
-            outside = xp.abs(out) > 2.0
+            outside = numpy.abs(out) > 2.0
         return (out * stddev + mean).astype(dtype, copy=False)
 
     def _uniform(self, shape: tuple, low: float, high: float, dtype: Any):
@@ -81,7 +85,8 @@ class RandomInitializer(Initializer):
 
 def _draw_dtype(dtype: Any) -> Any:
     """NumPy's generator draws float32 or float64; half precision is drawn as float32."""
-    return dtype if dtype in (xp.dtype("float32"), xp.dtype("float64")) else xp.dtype("float32")
+    f32, f64 = numpy.dtype("float32"), numpy.dtype("float64")
+    return dtype if dtype in (f32, f64) else f32
 
 
 class RandomNormal(RandomInitializer):
@@ -293,9 +298,9 @@ class Orthogonal(RandomInitializer):
         dtype = _float_dtype(dtype, "Orthogonal")
         rows, cols = math.prod(shape[:-1]), shape[-1]
         a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
-        q, r = xp.linalg.qr(a)
-        d = xp.sign(xp.diag(r))
-        q = q * xp.where(d == 0, 1.0, d)
+        q, r = numpy.linalg.qr(a)
+        d = numpy.sign(numpy.diag(r))
+        q = q * numpy.where(d == 0, 1.0, d)
         if rows < cols:
             q = q.T
         return (self.gain * q).reshape(shape).astype(dtype)

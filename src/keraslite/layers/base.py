@@ -13,7 +13,7 @@ from typing import Any
 from keraslite import constraints as constraints_module
 from keraslite import initializers, regularizers
 from keraslite.autodiff.tensor import Tensor, Variable
-from keraslite.backend import floatx, xp
+from keraslite.backend import floatx, to_numpy, xp
 from keraslite.layers.auto_config import AutoConfigMeta, complete_config
 from keraslite.layers.graph_calls import _TRAINING, SymbolicCalls, _accepts, _unbatched
 from keraslite.layers.masks import attach_output_masks, input_mask
@@ -231,7 +231,7 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
 
     def get_weights(self) -> list:
         """The weights' values as a list of NumPy arrays (copies)."""
-        return [xp.array(v.value) for v in self.weights]
+        return [to_numpy(v.value).copy() for v in self.weights]  # NumPy, as Keras returns
 
     def set_weights(self, weights: list) -> None:
         """Set the weights from a list of arrays, in the order of :attr:`weights`."""

@@ -7,7 +7,8 @@ from typing import Any
 from keraslite import constraints, initializers, ops, regularizers
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
-from keraslite.backend import xp
+from keraslite.backend import on_gpu, xp
+from keraslite.backend.device import scatter_add
 from keraslite.layers.base import Layer
 from keraslite.layers.core import _serialize_or_none
 from keraslite.ops.core import value_of
@@ -120,6 +121,10 @@ def embedding_lookup(table: Any, ids: Any) -> Tensor:
 
     def vjp(g):
         flat = idx.reshape(-1)
+        if on_gpu():  # CuPy has no add.reduceat: an atomic scatter-add on the device
+            grad = xp.zeros_like(table_value)
+            scatter_add(grad, flat, g.reshape(-1, table_value.shape[1]))
+            return (grad,)
         order = xp.argsort(flat, kind="stable")
         ids = flat[order]
         first = xp.flatnonzero(xp.concatenate([xp.ones(min(ids.size, 1), bool),

@@ -56,29 +56,55 @@ class SymbolicCalls:
         return map_structure(lambda t: (None,) + tuple(t.shape[1:]), out)
 
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
-        """Symbolic outputs for symbolic inputs (shapes and dtypes only)."""
-        def dummy(t):
-            if isinstance(t, KerasTensor):
-                return Tensor(_zeros(tuple(1 if d is None else d for d in t.shape), t.dtype))
-            return t
+        """Symbolic outputs for symbolic inputs (shapes and dtypes only).
 
-        real_args = map_structure(dummy, args)
-        real_kwargs = map_structure(dummy, kwargs)
-        training, _ = _accepts(type(self))
-        if training and "training" not in real_kwargs:
-            real_kwargs["training"] = False
-        saved = _TRAINING[0]
-        _TRAINING[0] = False
-        try:
-            with recording(False):
-                out = self.call(*real_args, **real_kwargs)
-        finally:
-            _TRAINING[0] = saved
-        batch_known = any(t.shape[:1] != (None,) for t in flatten(args)
-                          if isinstance(t, KerasTensor) and t.ndim)
+        ``call`` runs on dummies with each unknown size taken as 1. When a non-batch size is
+        unknown (``Input(shape=(None, 5))``), it runs once more with 2 there, and every output
+        size that changed is unknown too, as in Keras: ``Dense(3)`` on ``(None, None, 5)``
+        gives ``(None, None, 3)``, not ``(None, 1, 3)``.
+        """
+        def run(unknown: int) -> Any:
+            def dummy(t):
+                if isinstance(t, KerasTensor):
+                    shape = tuple((1 if i == 0 else unknown) if d is None else d
+                                  for i, d in enumerate(t.shape))
+                    return Tensor(_zeros(shape, t.dtype))
+                return t
+
+            real_args = map_structure(dummy, args)
+            real_kwargs = map_structure(dummy, kwargs)
+            training, _ = _accepts(type(self))
+            if training and "training" not in real_kwargs:
+                real_kwargs["training"] = False
+            saved = _TRAINING[0]
+            _TRAINING[0] = False
+            try:
+                with recording(False):
+                    return self.call(*real_args, **real_kwargs)
+            finally:
+                _TRAINING[0] = saved
+
+        out = run(1)
+        symbolic = [t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
+        batch_known = any(t.shape[:1] != (None,) for t in symbolic if t.ndim)
+        varying: list = []
+        if any(d is None for t in symbolic for d in t.shape[1:]):
+            try:
+                other = flatten(run(2))
+            except Exception:  # the layer needs sizes of 1 there: keep the first answer
+                other = []
+            first = flatten(out)
+            if len(other) == len(first):
+                for t, u in zip(first, other):
+                    a, b = tuple(getattr(t, "shape", ())), tuple(getattr(u, "shape", ()))
+                    varying.append([x != y for x, y in zip(a, b)] if len(a) == len(b) else None)
+        position = iter(range(len(flatten(out))))
 
         def to_symbolic(t):
             shape = tuple(t.shape)
+            changed = varying[next(position)] if varying else None
+            if changed:
+                shape = tuple(None if c else d for d, c in zip(shape, changed))
             if shape and not batch_known:
                 shape = (None,) + shape[1:]
             return KerasTensor(shape, dtype=str(t.dtype))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.backend import xp
+from keraslite.backend import on_gpu, to_device, xp
 from keraslite.ops.nn import ACTIVATIONS as ACTIVATIONS
 from keraslite.ops.nn import sigmoid_inplace as sigmoid_inplace
 from keraslite.ops.nn import softmax_inplace as softmax_inplace
@@ -125,7 +125,10 @@ class DropoutKernel:
         if keep <= 0:  # everything dropped, as the layer's call (no random draw)
             scale[...] = 0
         else:
-            self.layer._rng().random(x.shape, dtype="float32", out=uniform)
+            if on_gpu():  # [backend border] the host generator cannot fill a device buffer
+                uniform[...] = to_device(self.layer._rng().random(x.shape, dtype="float32"))
+            else:
+                self.layer._rng().random(x.shape, dtype="float32", out=uniform)
             xp.less(uniform, keep, out=scale)
             scale *= x.dtype.type(1.0 / keep)
         self.scale = scale

@@ -160,5 +160,8 @@ def attach_symbolic_masks(layer: Any, inputs: Any, outputs: Any) -> None:
     flat_masks = _leaves(masks) if isinstance(masks, (list, tuple)) else [masks] * len(flat)
     for t, m in zip(flat, flat_masks):
         if m is not None and isinstance(t, KerasTensor):
-            t._keras_mask = KerasTensor((None,) + tuple(xp.shape(getattr(m, "value", m)))[1:],
-                                        dtype="bool")
+            # the dummy's 1 stands for an unknown size: keep None where the output has None
+            dims = tuple(xp.shape(getattr(m, "value", m)))[1:]
+            shape = (None,) + tuple(None if i < len(t.shape) and t.shape[i] is None else d
+                                    for i, d in enumerate(dims, start=1))
+            t._keras_mask = KerasTensor(shape, dtype="bool")

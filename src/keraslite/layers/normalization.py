@@ -17,6 +17,7 @@ from keraslite.layers.base import Layer
 from keraslite.layers.kernels import BatchNormKernel
 from keraslite.naming import deprecated
 from keraslite.ops.normalization import normalize
+from keraslite.training import distribute
 
 
 def _check_axes(layer: Layer, axes: list, input_shape: tuple) -> None:
@@ -65,7 +66,9 @@ class BatchNormalization(Layer):
         beta_constraint, gamma_constraint: projections applied after each update.
         renorm: use batch renormalization; renorm_clipping: a dict with optional ``"rmax"``,
             ``"rmin"``, ``"dmax"``; renorm_momentum: the momentum of the renorm statistics.
-        synchronized: accepted for compatibility (one device: nothing to synchronize).
+        synchronized: in a data-parallel run (``keraslite.distribution.DataParallel`` under
+            ``mpiexec``), compute the batch statistics over the whole global batch, across
+            the MPI ranks; in one process there is nothing to synchronize.
         **kwargs: base layer arguments (``name``, ``dtype``, ...).
 
     Weights, in order: ``gamma``, ``beta`` (when enabled), ``moving_mean``,
@@ -165,8 +168,12 @@ class BatchNormalization(Layer):
                                            self.axis, offset=self.beta, scale=self.gamma,
                                            epsilon=self.epsilon)
         if mask is None and not self.renorm:
-            out, mean, variance = normalize(inputs, self._reduction_axes, self.gamma, self.beta,
-                                            self.epsilon, self._param_shape)
+            synced = distribute.synchronized_normalize(  # hook: None in one process
+                inputs, self._reduction_axes, self.gamma, self.beta, self.epsilon,
+                self._param_shape) if self.synchronized else None
+            out, mean, variance = synced if synced is not None else normalize(
+                inputs, self._reduction_axes, self.gamma, self.beta, self.epsilon,
+                self._param_shape)
             self._update(self.moving_mean, mean, self.momentum)
             self._update(self.moving_variance, variance, self.momentum)
             return out
@@ -183,8 +190,9 @@ class BatchNormalization(Layer):
     def plan_kernel(self, training: bool) -> Any:
         """The engine's kernel for 2-D inputs normalized over the batch (``layers.kernels``)."""
         if self.renorm or self.axis not in (-1, 1) or self.moving_mean is None or \
-                len(self._param_shape) != 2:
-            return None
+                len(self._param_shape) != 2 or \
+                (self.synchronized and distribute.get_strategy() is not None):
+            return None  # (synchronized over workers: ``call``, on the tape)
         return BatchNormKernel(self)
 
     @staticmethod

@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy
+
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
-from keraslite.backend import global_rng, xp
+from keraslite.backend import global_rng, to_device, xp
 from keraslite.layers.base import Layer
 from keraslite.layers.kernels import DropoutKernel
 from keraslite.layers.shape_inference import ShapeInferenceMixin
@@ -86,15 +88,15 @@ class _NoiseLayer(ShapeInferenceMixin, Layer):
         if self.seed is None:
             return global_rng()
         if self._generator is None:
-            self._generator = xp.random.default_rng(self.seed)
+            self._generator = numpy.random.default_rng(self.seed)  # host RNG
         return self._generator
 
     def _uniform(self, shape: tuple) -> Any:
-        return self._rng().random(shape, dtype="float32")
+        return to_device(self._rng().random(shape, dtype="float32"))
 
     def _normal(self, shape: tuple, dtype: Any) -> Any:
         dtype = dtype if dtype in (xp.float32, xp.float64) else xp.float64
-        return self._rng().standard_normal(shape, dtype=dtype)
+        return to_device(self._rng().standard_normal(shape, dtype=dtype))
 
     @staticmethod
     def _float_dtype(inputs: Tensor) -> Any:

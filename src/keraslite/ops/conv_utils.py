@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import xp
+from keraslite.backend.device import as_strided
 
 
 def normalize_tuple(value: Any, rank: int, name: str, allow_zero: bool = False) -> tuple:
@@ -126,7 +127,7 @@ def windows(x: Any, kernel: tuple, strides: tuple, dilation: tuple, out: tuple) 
     shape = (x.shape[0],) + tuple(out) + tuple(kernel) + (x.shape[-1],)
     steps = (st[0],) + tuple(st[1 + i] * strides[i] for i in range(r)) + \
         tuple(st[1 + i] * dilation[i] for i in range(r)) + (st[-1],)
-    return xp.lib.stride_tricks.as_strided(x, shape, steps, writeable=False)
+    return as_strided(x, shape, steps)
 
 
 def tap_slices(tap: tuple, strides: tuple, dilation: tuple, out: tuple) -> tuple:

@@ -18,6 +18,7 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
+from keraslite.backend.device import as_strided
 from keraslite.ops.core import value_of
 from keraslite.ops.dispatch import symbolic_aware
 
@@ -262,10 +263,9 @@ def extract_patches(images: Any, size: Any, strides: Any = None, dilation_rate: 
     padded_shape = x.shape
     # a strided view of shape (N, *outs, *ksize, C): window element [o..., k...] of every patch
     st_b, *st_sp, st_c = x.strides
-    view = xp.lib.stride_tricks.as_strided(
-        x, shape=(x.shape[0], *outs, *ksize, x.shape[-1]),
-        strides=(st_b, *[s * t for s, t in zip(st_sp, stride)],
-                 *[s * d for s, d in zip(st_sp, dil)], st_c), writeable=False)
+    view = as_strided(
+        x, (x.shape[0], *outs, *ksize, x.shape[-1]),
+        (st_b, *[s * t for s, t in zip(st_sp, stride)], *[s * d for s, d in zip(st_sp, dil)], st_c))
     out = view.reshape(x.shape[0], *outs, -1)
     if data_format == "channels_first":
         out = xp.moveaxis(out, -1, 1)

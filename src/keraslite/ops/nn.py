@@ -153,7 +153,7 @@ def sigmoid_inplace(z):
 
 def softmax_inplace(z, row):
     """Softmax over the last axis of ``z``, in place; ``row`` is an (n, 1) work array."""
-    xp.maximum.reduce(z, axis=-1, keepdims=True, out=row)
+    xp.max(z, axis=-1, keepdims=True, out=row)  # CuPy has no maximum.reduce
     z -= row
     xp.exp(z, out=z)
     xp.add.reduce(z, axis=-1, keepdims=True, out=row)

@@ -7,6 +7,7 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
+from keraslite.backend.device import scatter_add
 from keraslite.ops.core import value_of
 
 
@@ -94,7 +95,7 @@ def getitem(x: Any, key: Any) -> Tensor:
         if basic:  # slices and integers pick each element at most once
             grad[key] = g
         else:
-            xp.add.at(grad, key, g)
+            scatter_add(grad, key, g)
         return (grad,)
 
     return node(v[key], (x,), vjp)
@@ -109,13 +110,13 @@ def take(x: Any, indices: Any, axis: Any = None) -> Tensor:
     def vjp(g):
         grad = xp.zeros_like(v)
         if axis is None:
-            xp.add.at(grad.reshape(-1), idx.reshape(-1), g.reshape(-1))
+            scatter_add(grad.reshape(-1), idx.reshape(-1), g.reshape(-1))
             return (grad,)
         ax = axis % v.ndim
         k = idx.ndim
         g_front = xp.moveaxis(g, tuple(range(ax, ax + k)), tuple(range(k)))
         g_front = g_front.reshape((idx.size,) + g_front.shape[k:])
-        xp.add.at(xp.moveaxis(grad, ax, 0), idx.reshape(-1), g_front)
+        scatter_add(xp.moveaxis(grad, ax, 0), idx.reshape(-1), g_front)
         return (grad,)
 
     return node(out, (x,), vjp)
@@ -138,7 +139,7 @@ def take_along_axis(x: Any, indices: Any, axis: int = -1) -> Tensor:
             if i != ax and v.shape[i] == 1:
                 grid[i] = xp.zeros_like(grid[i])
         grid[ax] = idx
-        xp.add.at(grad, tuple(grid), g)
+        scatter_add(grad, tuple(grid), g)
         return (grad,)
 
     return node(xp.take_along_axis(v, idx, axis), (x,), vjp)

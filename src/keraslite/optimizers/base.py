@@ -29,12 +29,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from keraslite.autodiff.tensor import Tensor, Variable
-from keraslite.backend import xp
+from keraslite.backend import on_gpu, xp
 from keraslite.backend.threads import on_halves
 from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
 from keraslite.optimizers.schedules import LearningRateSchedule
 from keraslite.optimizers.slots import SlotState
+from keraslite.training import distribute
 
 
 class Optimizer(SlotState):
@@ -209,7 +210,7 @@ class Optimizer(SlotState):
         """Run :meth:`_update` over the flat buffers, in cache-sized blocks and split in two
         threads when it pays (element-wise rules only; the results are the same).
         """
-        if not self._elementwise_update:
+        if not self._elementwise_update or on_gpu():  # [backend] one pass per kernel on a GPU
             self._update(w, g, slots, learning_rate)
         elif w.size < self._PARALLEL_MIN_SIZE:
             self._update_blocks(w, g, slots, learning_rate)
@@ -278,6 +279,9 @@ class Optimizer(SlotState):
             trainable_variables = self._trainable_variables
         arrays = [None if g is None else (g.value if isinstance(g, Tensor) else xp.asarray(g))
                   for g in grads]
+        # data-parallel hook: the gradients a custom train_step (or a GradientTape loop)
+        # applies are averaged over the workers, as Horovod's DistributedOptimizer does
+        arrays = distribute.reduce_arrays(arrays)
         self.apply_arrays(arrays, list(trainable_variables))
 
     def apply_arrays(self, grads: list, variables: list[Variable]) -> None:

@@ -10,6 +10,7 @@ target; the folder is fsynced too, so the rename survives a power cut. A crash o
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +27,11 @@ def atomic_write(path: str | os.PathLike) -> Iterator[IO[bytes]]:
 
     """
     path = os.fspath(path)
+    from keraslite.training import distribute
+
+    if not distribute.is_chief():  # data-parallel hook: only the first worker writes files
+        yield io.BytesIO()
+        return
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(

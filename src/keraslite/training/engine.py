@@ -70,7 +70,7 @@ class TapeStep:
         params = flat_parameters(model, variables) if variables else None
         if params is None or any(g is None for g in grads):
             if variables:  # warns about and skips the variables without a gradient
-                model.optimizer.apply_arrays(grads, variables)
+                model.optimizer.apply_arrays(distribute.reduce_arrays(grads), variables)
         else:
             for view, g in zip(params.grad_views, grads):
                 view[...] = g

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.backend import xp
+import numpy
+
+from keraslite.backend import to_numpy, xp
 from keraslite.lazy import LazyModule
-from keraslite.training import iterators
+from keraslite.training import distribute, iterators
 from keraslite.training.inputs import check_batch_size, resolve_verbose
 from keraslite.training.replay import predict_arrays
 from keraslite.training.steps import pack_x_y_sample_weight
@@ -20,12 +22,16 @@ class Inference:
     # -- evaluate ------------------------------------------------------------------------
     def _evaluate_prepared(self, xs: list, kind: str, ys: list, sws: list,
                            batch_size: int, callback_list: Any = None) -> dict:
+        distribute.start(self)  # hooks: the first worker's model, each worker's block of rows
+        rows = xs[0].shape[0]
+        xs, ys, sws = (distribute.split_rows(arrays) for arrays in (xs, ys, sws))
         n = xs[0].shape[0]
         slices = (slice(step * batch_size, min((step + 1) * batch_size, n))
-                  for step in range(max(-(-n // batch_size), 1)))
-        return self._evaluate_batches(
+                  for step in range(max(-(-n // batch_size), 0 if rows and not n else 1)))
+        logs = self._evaluate_batches(
             ((self._pack([a[sl] for a in xs], kind), [a[sl] for a in ys], [a[sl] for a in sws])
              for sl in slices), callback_list)
+        return distribute.global_logs(self, logs)  # the metrics over all workers (hook)
 
     def _evaluate_batches(self, batches: Any, callback_list: Any = None) -> dict:
         """Reset the metrics, test each ``(x, targets, sample_weights)`` batch, return the logs."""
@@ -91,6 +97,15 @@ class Inference:
         xs = _first_steps(xs, steps, batch_size)
         self._ensure_built(xs, kind)
         diagnostics.check_data(self, x, xs, [])
+        distribute.start(self)  # hooks: the first worker's model, each worker's block of rows
+        rows = xs[0].shape[0]
+        xs = distribute.split_rows(xs)
+        return distribute.gather_rows(self._predict_arrays(xs, kind, batch_size, callbacks,
+                                                           verbose), rows)
+
+    def _predict_arrays(self, xs: list, kind: str, batch_size: int, callbacks: Any,
+                        verbose: int) -> Any:
+        """The outputs for prepared input arrays, in batches."""
         n = xs[0].shape[0]
         n_steps = max(-(-n // batch_size), 1)
         callback_list = self._step_callbacks(callbacks, verbose, n_steps, "predict")
@@ -100,7 +115,7 @@ class Inference:
                                 lambda step: callback_list.on_predict_batch_end(step, None))
             if out is not None:
                 callback_list.on_predict_end()
-                return out
+                return _host(out)  # [backend border] predictions leave the device as NumPy
         out = self._predict_batches(
             (self._pack([a[slice(step * batch_size, min((step + 1) * batch_size, n))] for a in xs],
                         kind) for step in range(n_steps)), callback_list)
@@ -156,13 +171,20 @@ def _values(out: Any) -> Any:
 
 
 def _value(out: Any) -> Any:
-    return xp.asarray(getattr(out, "value", out))
+    return to_numpy(getattr(out, "value", out))  # [backend border] outputs as NumPy, as Keras
+
+
+def _host(out: Any) -> Any:
+    """NumPy arrays from a device array, or a list or dict of them."""
+    if isinstance(out, (list, tuple)):
+        return [to_numpy(o) for o in out]
+    return {k: to_numpy(v) for k, v in out.items()} if isinstance(out, dict) else to_numpy(out)
 
 
 def _concat(chunks: list) -> Any:
     first = chunks[0]
     if isinstance(first, list):
-        return [xp.concatenate([c[i] for c in chunks]) for i in range(len(first))]
+        return [numpy.concatenate([c[i] for c in chunks]) for i in range(len(first))]
     if isinstance(first, dict):
-        return {k: xp.concatenate([c[k] for c in chunks]) for k in first}
-    return xp.concatenate(chunks) if len(chunks) > 1 else first
+        return {k: numpy.concatenate([c[k] for c in chunks]) for k in first}
+    return numpy.concatenate(chunks) if len(chunks) > 1 else first

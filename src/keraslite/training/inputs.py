@@ -11,6 +11,7 @@ from typing import Any
 from keraslite.backend import floatx, xp
 from keraslite.lazy import LazyModule
 from keraslite.training import data as data_module
+from keraslite.training import distribute
 
 diagnostics = LazyModule("keraslite.diagnostics")
 
@@ -137,12 +138,13 @@ def check_batch_size(batch_size: Any) -> int:
 
 def resolve_verbose(verbose: Any) -> int:
     if verbose == "auto":
-        return 1
+        return distribute.chief_verbose(1)  # only the first worker prints (hook)
     if isinstance(verbose, bool) or not isinstance(verbose, (int, xp.integer)) or verbose < 0:
         raise ValueError(
             f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
         )
-    return min(int(verbose), 2)  # Keras accepts larger values: one line per epoch
+    # Keras accepts larger values: one line per epoch. Only the first worker prints (hook).
+    return distribute.chief_verbose(min(int(verbose), 2))
 
 
 def _fits(sample_shape: tuple, shape: tuple) -> bool:

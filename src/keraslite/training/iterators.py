@@ -36,6 +36,7 @@ from typing import Any
 from keraslite.callbacks.history import History
 from keraslite.lazy import LazyModule
 from keraslite.naming import KerasliteWarning, user_stacklevel
+from keraslite.training import distribute
 from keraslite.training.data import split_validation
 from keraslite.training.sources import (
     ArraySource,
@@ -103,7 +104,9 @@ def _resolve_steps(source: Any, steps: int | None, name: str) -> int | None:
 
 def _packed(model: Any, batches: Iterator[Batch]) -> Iterator[tuple]:
     for xs, kind, ys, sws in batches:
-        yield model._pack(xs, kind), ys, sws
+        xs, ys, sws = distribute.shard_batch(xs, ys, sws)  # this worker's share (hook)
+        if xs[0].shape[0]:
+            yield model._pack(xs, kind), ys, sws
 
 
 # -- fit / evaluate / predict -----------------------------------------------------------------
@@ -169,10 +172,11 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                           validation_freq=validation_freq)
     model._ensure_compiled(xs, kind, ys, sws)
     model._prepare_engine()
+    distribute.start(model)  # every worker starts from the first one's weights (hook)
     callback_list, history, progbar, batch_hooks, initial_epoch = model._start_fit(
         callbacks, verbose, epochs, steps, initial_epoch)
     epoch_logs: dict = {}  # an unknown length is counted by telling the bar every step
-    train_batch = model._train_function()
+    train_batch = distribute.train_function(model, model._train_function())
     try:
         for epoch in range(initial_epoch, epochs):
             if not train.has_more():
@@ -187,7 +191,8 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                 callback_list.on_train_batch_begin(step)
                 train_batch(bx, bkind, bys, bsws)
                 if batch_hooks:
-                    callback_list.on_train_batch_end(step, model._logs())
+                    callback_list.on_train_batch_end(
+                        step, distribute.global_logs(model, model._logs()))
                 elif progbar is not None and (steps is None or progbar.due(step + 1)):
                     progbar.on_train_batch_end(step, model._logs())
                 if model.stop_training:
@@ -198,7 +203,7 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                       f"steps_per_epoch={steps} batches); training stops after this epoch. It "
                       "must yield steps_per_epoch * epochs batches (loop over the data with "
                       "`while True:`).")
-            epoch_logs = model._logs()
+            epoch_logs = distribute.global_logs(model, model._logs())  # over all workers
             if validate is not None and validation_due(epoch, validation_freq):
                 callback_list.on_test_begin()
                 val_logs = validate(callback_list)
@@ -209,6 +214,8 @@ def fit(model: Any, x: Any, y: Any, *, batch_size: int, epochs: int, verbose: in
                 break
     except KeyboardInterrupt:
         model._report_interrupt(history)
+    finally:
+        distribute.end_fit()
     model._end_fit(history, epoch_logs, callback_list)
     return history
 
@@ -248,7 +255,9 @@ def _validation(model: Any, data: Any, steps: int | None, batch_size: int, freq:
                   "It must yield validation_steps batches per validation (loop over the data "
                   "with `while True:`).")
             return {}
-        logs = model._evaluate_batches(_packed(model, source.batches(steps)), callback_list)
+        distribute.start(model)  # the first worker's model everywhere (hook)
+        logs = distribute.global_logs(
+            model, model._evaluate_batches(_packed(model, source.batches(steps)), callback_list))
         _warn_short(source, "validation_steps", steps)
         return logs
 
@@ -274,7 +283,9 @@ def evaluate(model: Any, x: Any, y: Any, *, sample_weight: Any, verbose: int, st
     diagnostics.check_data(model, None, xs, ys)
     callback_list = model._step_callbacks(callbacks, verbose, steps, "test")
     callback_list.on_test_begin()
-    logs = model._evaluate_batches(_packed(model, source.batches(steps)), callback_list)
+    distribute.start(model)  # the first worker's model everywhere (hook)
+    logs = distribute.global_logs(
+        model, model._evaluate_batches(_packed(model, source.batches(steps)), callback_list))
     _warn_short(source, "steps", steps)
     callback_list.on_test_end(logs)
     return logs if return_dict else model._ordered(logs)
@@ -292,6 +303,7 @@ def predict(model: Any, x: Any, *, verbose: int, steps: int | None,
     diagnostics.check_data(model, None, xs, [])
     callback_list = model._step_callbacks(callbacks, verbose, steps, "predict")
     callback_list.on_predict_begin()
+    distribute.start(model)  # every worker predicts every batch, with the same model (hook)
     out = model._predict_batches(
         (model._pack(bx, bkind) for bx, bkind, _, _ in source.batches(steps)), callback_list)
     _warn_short(source, "steps", steps)

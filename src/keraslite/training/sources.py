@@ -152,7 +152,9 @@ class IndexedSource:
             total, self.ran_out = n, True
         for _ in range(total):
             if self._pos == 0:
-                self._order = global_rng().permutation(n) if self.shuffle else None
+                # every worker reads the batches in the same order (distribute hook)
+                self._order = distribute.same_order(global_rng().permutation(n)) \
+                    if self.shuffle else None
                 self.dataset.on_epoch_begin()
             yield self._get(self._pos if self._order is None else int(self._order[self._pos]))
             self._pos += 1

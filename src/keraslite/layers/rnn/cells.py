@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from keraslite import activations, constraints, initializers, ops, regularizers
-from keraslite.backend import global_rng, xp
+from keraslite.backend import global_rng, to_device, xp
 from keraslite.layers.base import Layer
 from keraslite.layers.core import _serialize_or_none
 
@@ -26,11 +28,12 @@ class DropoutRNNCell:
     def _draw(self, rate: float, shape: tuple, dtype: Any) -> Any:
         rng = global_rng() if self.seed is None else self._own_rng()
         keep = 1.0 - rate
-        return (rng.random(shape, dtype="float32") < keep).astype(dtype) / dtype.type(keep)
+        mask = to_device(rng.random(shape, dtype="float32") < keep)  # host RNG -> device
+        return mask.astype(dtype) / dtype.type(keep)
 
     def _own_rng(self) -> Any:
         if self.__dict__.get("_generator") is None:
-            self.__dict__["_generator"] = xp.random.default_rng(self.seed)
+            self.__dict__["_generator"] = numpy.random.default_rng(self.seed)
         return self.__dict__["_generator"]
 
     def get_dropout_mask(self, step_input: Any) -> Any:
