@@ -4,6 +4,7 @@
 the Tokenizer gives the same word index and matrices as Keras 2.
 """
 
+import keras
 import numpy as np
 from keras.layers import Dense
 from keras.models import Sequential
@@ -28,6 +29,7 @@ tokenizer.fit_on_texts(texts)
 x = tokenizer.texts_to_matrix(texts, mode="tfidf")
 sequences = pad_sequences(tokenizer.texts_to_sequences(texts), maxlen=8, padding="post")
 
+keras.utils.set_random_seed(3)  # the same weights, and the same result, at every run
 model = Sequential([Dense(16, activation="relu", input_shape=(30,)),
                     Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
