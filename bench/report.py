@@ -70,6 +70,11 @@ def fmt_ratio(r: float | None) -> str:
     return "—" if r is None else f"{r:.2f}x"
 
 
+# The GEMM bound each training-step row is compared with (rows without one show "—").
+STEP_BOUNDS = {"mlp": "step_bound_ms", "cnn_mnist": "cnn_mnist_bound_ms",
+               "conv1d": "conv1d_bound_ms"}
+
+
 def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
     """The report; ``peers`` are the table's columns, ``baseline`` the NumPy pseudo-peer."""
     out = []
@@ -125,9 +130,8 @@ def report(results: dict, peers: list, meta: dict, baseline=None) -> str:
         bound = None
         if w == "import":
             bound = get("import", "numpy", "wall_s")
-        elif key == "step_ms":
-            bound = get("gemm", "numpy", {"mlp": "step_bound_ms", "cnn_mnist": "cnn_mnist_bound_ms",
-                                          "conv1d": "conv1d_bound_ms"}[w])
+        elif key == "step_ms" and w in STEP_BOUNDS:
+            bound = get("gemm", "numpy", STEP_BOUNDS[w])
         elif key == "predict_s":
             bound = get("gemm", "numpy", "predict_bound_s")
         cells.append("—" if bound is None else f.format(bound))

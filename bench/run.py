@@ -313,13 +313,17 @@ def main(argv: list | None = None) -> int:
                     "mean": statistics.mean(loads) if loads else 0.0},
         "errors": errors, "elapsed_s": time.perf_counter() - t_start,
     }
-    text = report(results, peers, meta, NUMPY)
-    print(text)
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     raw = {"meta": meta, "peers": {p.name: p.info for p in [*peers, NUMPY]},
-           "results": {f"{w}/{p}": s for (w, p), s in results.items()}, "report": text}
-    for path in (RESULTS / f"run-{stamp}.json", RESULTS / "latest.json"):
+           "results": {f"{w}/{p}": s for (w, p), s in results.items()}, "report": None}
+    paths = (RESULTS / f"run-{stamp}.json", RESULTS / "latest.json")
+    for path in paths:  # the samples are kept even if drawing the table fails
+        path.write_text(json.dumps(raw, indent=1))
+    text = report(results, peers, meta, NUMPY)
+    print(text)
+    raw["report"] = text
+    for path in paths:
         path.write_text(json.dumps(raw, indent=1))
     print(f"\nraw samples: {RESULTS / f'run-{stamp}.json'} ({meta['elapsed_s']:.0f} s)")
     return 1 if errors else 0
