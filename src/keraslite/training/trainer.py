@@ -117,14 +117,16 @@ class Trainer(InputHandling, Inference, Steps):
         )
 
     def _require_compiled(self, what: str) -> None:
+        """Refuse ``what`` before ``compile()``. A compile without a loss is accepted: the
+        model's own add_loss() terms are then the loss, as in Keras, and a step with neither
+        says so (``steps.add_losses``).
+        """
         if not self.compiled:
             raise RuntimeError(
                 f"You must call `compile()` before using the model for `{what}`, e.g. "
                 "model.compile(optimizer='adam', loss='binary_crossentropy', "
                 "metrics=['accuracy'])."
             )
-        # Without a compiled loss the model's own add_loss() terms are the loss (as in
-        # Keras); a step with neither says so (steps.add_losses).
 
     def _needs_targets(self, step: str) -> bool:
         """Whether the built-in ``step`` ("train" or "test") needs ``y``: not when the step is
