@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from keraslite.backend import floatx, to_numpy, xp
+from keraslite.backend.device import register_tensor_type
 
 
 class Tensor:
@@ -116,6 +117,9 @@ class Tensor:
         return f"Tensor({text}, shape={self.shape}, dtype={self.dtype})"
 
     __hash__ = object.__hash__
+
+
+register_tensor_type(Tensor)
 
 
 class Variable(Tensor):

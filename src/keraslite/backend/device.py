@@ -19,11 +19,19 @@ def on_gpu() -> bool:
     return BACKEND == "cupy"
 
 
+# The Tensor class, registered by ``keraslite.autodiff.tensor`` (one floor up, so the backend
+# never imports it); until then no Tensor exists, and nothing is one.
+_TENSOR_TYPE: list[type] = []
+
+
+def register_tensor_type(cls: type) -> None:
+    """Make ``to_device`` / ``to_numpy`` / ``to_float`` read ``cls``'s ``.value``."""
+    _TENSOR_TYPE[:] = [cls]
+
+
 def _unwrap(x: Any) -> Any:
     """The array behind a Tensor or Variable; anything else as it is."""
-    from keraslite.autodiff.tensor import Tensor  # one floor up: imported when first used
-
-    return x.value if isinstance(x, Tensor) else x
+    return x.value if _TENSOR_TYPE and isinstance(x, _TENSOR_TYPE[0]) else x
 
 
 def to_device(x: Any, dtype: Any = None) -> Any:

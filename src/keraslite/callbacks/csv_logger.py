@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from keraslite.backend import distribute
 from keraslite.callbacks.callback import Callback
 
 
@@ -28,8 +29,6 @@ class CSVLogger(Callback):
         self._writer: Any = None
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        from keraslite.training import distribute
-
         if not distribute.is_chief():  # data-parallel hook: only the first worker writes
             self._file = None
             return

@@ -6,34 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.diagnostics._emit import DiagnosticError, fail
-
-
-def embedding_ids_error(layer: Any, low: int, high: int) -> DiagnosticError:
-    """The error for token ids outside ``[0, input_dim)`` of an Embedding layer.
-
-    Keras on a CPU raises an opaque index error here, and on a GPU silently returns zeros.
-    """
-    n = layer.input_dim
-    if low < 0:
-        return fail(
-            f"Embedding layer '{layer.name}' received a negative token id ({low}). Token ids "
-            f"index rows of the embedding table and must lie in [0, {n}). Received: ids in "
-            f"[{low}, {high}]", "embedding-id-out-of-range")
-    if high == n:
-        hint = (f"The largest id equals input_dim ({n}): off by one. Token ids from a "
-                "Tokenizer's word_index start at 1, so the table needs one more row than "
-                f"there are words: use Embedding(input_dim={n + 1}, ...), i.e. "
-                "input_dim=len(word_index) + 1 (or num_words).")
-    else:
-        hint = (f"Ids up to {high} appear, but the table has {n} rows. If the vocabulary was "
-                "cut (Tokenizer(num_words=...), TextVectorization(max_tokens=...)), use the "
-                f"same number as input_dim; otherwise use input_dim={high + 1} or more "
-                "(the largest id + 1).")
-    return fail(
-        f"Embedding layer '{layer.name}' received token id {high}, but input_dim={n} only "
-        f"allows ids 0..{n - 1}. {hint} Received: ids in [{low}, {high}]",
-        "embedding-id-out-of-range")
+from keraslite.diagnostics._emit import fail
+from keraslite.layers.embedding import embedding_ids_error as embedding_ids_error
 
 
 def _is_rnn(layer: Any) -> bool:

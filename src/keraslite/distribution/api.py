@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy
 
+from keraslite.backend import distribute
 from keraslite.distribution.comm import World, world
 from keraslite.distribution.worker import Worker
-from keraslite.training import distribute
 
 DEFAULT_TIMEOUT = 600.0
 

@@ -12,12 +12,11 @@ from typing import Any
 
 from keraslite import constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
-from keraslite.backend import xp
+from keraslite.backend import distribute, xp
 from keraslite.layers.base import Layer
 from keraslite.layers.kernels import BatchNormKernel
 from keraslite.naming import deprecated
 from keraslite.ops.normalization import normalize
-from keraslite.training import distribute
 
 
 def _check_axes(layer: Layer, axes: list, input_shape: tuple) -> None:

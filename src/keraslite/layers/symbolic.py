@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from keraslite.backend import floatx
+from keraslite.ops.dispatch import register_symbolic_handler
 
 
 class KerasTensor:
@@ -135,6 +136,9 @@ def symbolic_op(op_name: str, *args: Any, **kwargs: Any) -> Any:
     from keraslite.layers.op_layer import OpLayer
 
     return OpLayer(op_name)(*args, **kwargs)
+
+
+register_symbolic_handler(symbolic_op)
 
 
 class Node:

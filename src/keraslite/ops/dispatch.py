@@ -15,6 +15,16 @@ from typing import Any
 _SKIP = {"convert_to_tensor", "convert_to_numpy", "zeros", "ones", "full", "arange", "shape",
          "dtype", "eye", "identity", "linspace", "ndim", "size", "is_tensor"}
 
+# ``handler(op_name, *args, **kwargs)`` records an op call on symbolic tensors. The layers
+# package registers it (``keraslite.layers.symbolic``): ops sit below layers and never import
+# them, and a symbolic tensor exists only once that module is loaded.
+_SYMBOLIC_HANDLER: list[Callable[..., Any] | None] = [None]
+
+
+def register_symbolic_handler(handler: Callable[..., Any]) -> None:
+    """Install the function that turns an op call on symbolic tensors into a graph node."""
+    _SYMBOLIC_HANDLER[0] = handler
+
 
 def _has_symbolic(values: Any) -> bool:
     for v in values:
@@ -32,9 +42,7 @@ def symbolic_aware(name: str, fn: Callable) -> Callable:
     @functools.wraps(fn)
     def op(*args: Any, **kwargs: Any) -> Any:
         if _has_symbolic(args) or _has_symbolic(kwargs.values()):
-            from keraslite.layers.symbolic import symbolic_op
-
-            return symbolic_op(name, *args, **kwargs)
+            return _SYMBOLIC_HANDLER[0](name, *args, **kwargs)
         return fn(*args, **kwargs)
 
     op.__wrapped_op__ = fn

@@ -29,13 +29,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from keraslite.autodiff.tensor import Tensor, Variable
-from keraslite.backend import on_gpu, xp
+from keraslite.backend import distribute, on_gpu, xp
 from keraslite.backend.threads import on_halves
 from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
 from keraslite.optimizers.schedules import LearningRateSchedule
 from keraslite.optimizers.slots import SlotState
-from keraslite.training import distribute
 
 
 class Optimizer(SlotState):

@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
+from keraslite.backend import distribute
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike) -> Iterator[IO[bytes]]:
@@ -27,8 +29,6 @@ def atomic_write(path: str | os.PathLike) -> Iterator[IO[bytes]]:
 
     """
     path = os.fspath(path)
-    from keraslite.training import distribute
-
     if not distribute.is_chief():  # data-parallel hook: only the first worker writes files
         yield io.BytesIO()
         return

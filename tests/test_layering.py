@@ -1,0 +1,215 @@
+"""The floors of the house: keraslite's packages import one way, lower floors never higher.
+
+Every module under ``src/keraslite`` is parsed with :mod:`ast` (nothing is imported), and every
+``import`` of a keraslite module, at module level or inside a function, is an edge from the
+importing package to the imported one. A package may import its own floor or lower ones only.
+The floors, lowest first:
+
+0. ``naming``, ``tree``, ``lazy``, ``registry_utils``: plain Python helpers.
+1. ``backend``, ``config``: the array module, float type, RNG, device.
+2. ``autodiff``: Tensor/Variable, the tape, gradient checks.
+3. ``ops`` and the small function families built on them (``activations``, ``initializers``,
+   ``constraints``, ``regularizers``, ``random``). Ops never import layers: layers register
+   their symbolic handler with ``ops.dispatch``.
+4. ``losses``; 5. ``metrics`` (metrics wrap losses); 6. ``optimizers``.
+7. ``layers``.
+8. ``saving``: writes and rebuilds any registered object through ``get_config`` /
+   ``from_config`` and its variables; it knows no model class (``Model.save`` calls it).
+9. ``display``: progress bar.
+10. ``callbacks``; 11. ``diagnostics`` (its gradient monitor is a callback).
+12. ``training``: data adapters, steps, the engine; 13. ``distribution``.
+14. ``models``: Model inherits the trainer; Sequential, Functional.
+15. the front doors, which may use everything: ``utils``, ``export``, ``compat``,
+    ``wrappers``, ``applications``, ``datasets``, ``preprocessing``, the package root and
+    ``__main__``.
+
+A justified exception goes in ``ALLOWED`` below, with its reason. Run this file to print the
+package graph's strongly connected components and the count of function-level imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1] / "src" / "keraslite"
+
+FLOORS: list[tuple[str, ...]] = [
+    ("naming", "tree", "lazy", "registry_utils"),
+    ("backend", "config"),
+    ("autodiff",),
+    ("ops", "activations", "initializers", "constraints", "regularizers", "random"),
+    ("losses",),
+    ("metrics",),
+    ("optimizers",),
+    ("layers",),
+    ("saving",),
+    ("display",),
+    ("callbacks",),
+    ("diagnostics",),
+    ("training",),
+    ("distribution",),
+    ("models",),
+    ("utils", "export", "compat", "wrappers", "applications", "datasets", "preprocessing",
+     "__init__", "__main__"),
+]
+
+# (importing file relative to src/keraslite, imported package): the one explicit list of
+# upward imports that are allowed, each with its reason. Keep it short.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("layers/rnn/base.py", "saving"): "TODO",
+    ("layers/rnn/cells.py", "saving"): "TODO",
+    ("layers/rnn/wrappers.py", "saving"): "TODO",
+    ("layers/text_vectorization.py", "saving"): "TODO",
+    ("models/model.py", "utils"): "TODO",
+    ("models/model_saving.py", "export"): "TODO",
+    ("saving/archive.py", "__init__"): "TODO",
+    ("saving/legacy_h5.py", "__init__"): "TODO",
+    ("saving/python_code.py", "__init__"): "TODO",
+    ("saving/state.py", "models"): "TODO",
+}
+
+FLOOR_OF = {package: level for level, names in enumerate(FLOORS) for package in names}
+
+
+def _package_of(relative: pathlib.PurePath) -> str:
+    first = relative.parts[0]
+    return first[:-3] if first.endswith(".py") else first
+
+
+def _module_name(relative: pathlib.PurePath) -> list[str]:
+    parts = ["keraslite", *relative.with_suffix("").parts]
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def _target_package(dotted: str) -> str | None:
+    """The top-level keraslite package a dotted module name lives in (None: not keraslite)."""
+    parts = dotted.split(".")
+    if parts[0] != "keraslite":
+        return None
+    if len(parts) == 1:
+        return "__init__"
+    name = parts[1]
+    if (ROOT / name).is_dir() or (ROOT / f"{name}.py").is_file():
+        return name
+    return "__init__"                  # a name defined in keraslite/__init__.py
+
+
+def iter_imports():
+    """Yield ``(file, line, in_function, importing package, imported package)`` edges."""
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        package = _package_of(relative)
+        module = _module_name(relative)
+        is_package = path.name == "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+        while stack:
+            node, in_function = stack.pop()
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = module if is_package else module[:-1]
+                    base = base[:len(base) - (node.level - 1)]
+                    prefix = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    prefix = node.module or ""
+                # ``from keraslite import ops`` imports the submodule keraslite.ops.
+                targets = [f"{prefix}.{alias.name}" for alias in node.names] \
+                    if prefix == "keraslite" or not node.module else [prefix]
+            for target in targets:
+                imported = _target_package(target)
+                if imported is not None and imported != package:
+                    yield str(relative), node.lineno, in_function, package, imported
+            inner = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                     ast.Lambda))
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def test_every_package_has_a_floor():
+    packages = {_package_of(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")}
+    missing = sorted(packages - FLOOR_OF.keys())
+    assert not missing, f"give these packages a floor in FLOORS: {missing}"
+
+
+def test_imports_run_down_the_floors():
+    offending = []
+    used = set()
+    for file, line, in_function, package, imported in iter_imports():
+        if FLOOR_OF[imported] <= FLOOR_OF[package]:
+            continue
+        if (file, imported) in ALLOWED:
+            used.add((file, imported))
+            continue
+        where = "inside a function" if in_function else "at module level"
+        offending.append(f"src/keraslite/{file}:{line}: {package} (floor {FLOOR_OF[package]}) "
+                         f"imports {imported} (floor {FLOOR_OF[imported]}) {where}")
+    assert not offending, "upward imports:\n" + "\n".join(offending)
+    stale = sorted(set(ALLOWED) - used)
+    assert not stale, f"ALLOWED lists imports that no longer exist: {stale}"
+
+
+def strongly_connected_components(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm: the package cycles (components of more than one package)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in list(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_package_cycles():
+    """With the ALLOWED exceptions set aside, no two packages import each other (the front
+    doors on the top floor excepted: they are leaves that nothing below uses).
+    """
+    graph: dict[str, set[str]] = collections.defaultdict(set)
+    for file, _, _, package, imported in iter_imports():
+        if (file, imported) not in ALLOWED:
+            graph[package].add(imported)
+    top = set(FLOORS[-1])
+    cycles = [c for c in strongly_connected_components(graph) if not set(c) <= top]
+    assert not cycles, f"package cycles: {cycles}"
+
+
+if __name__ == "__main__":      # a report: cycles and function-level imports
+    graph = collections.defaultdict(set)
+    functional = 0
+    for _, _, in_function, package, imported in iter_imports():
+        graph[package].add(imported)
+        functional += in_function
+    print("cycles:", strongly_connected_components(graph))
+    print("function-level imports of another package:", functional)
+    if "-v" in sys.argv:
+        for file, line, in_function, package, imported in iter_imports():
+            if FLOOR_OF[imported] > FLOOR_OF[package]:
+                print(f"  {file}:{line} {package} -> {imported}{' (fn)' if in_function else ''}")
