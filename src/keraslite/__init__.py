@@ -16,6 +16,7 @@ from keraslite import ops as ops
 from keraslite import optimizers as optimizers
 from keraslite import regularizers as regularizers
 from keraslite import utils as utils
+from keraslite._version import __version__ as __version__
 from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as Variable
@@ -44,7 +45,6 @@ __getattr__ = _lazy_attributes("keraslite", {
     "uninstall_as_keras": ("keraslite.compat", "uninstall_as_keras"),
 })
 
-__version__ = "0.1.0"
 
 
 def version() -> str:

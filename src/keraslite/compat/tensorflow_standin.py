@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from keraslite import __version__ as _keraslite_version
 from keraslite import ops
 from keraslite import tree as _tree
+from keraslite._version import __version__ as _keraslite_version
 from keraslite.autodiff import GradientTape as GradientTape
 from keraslite.autodiff import Tensor as Tensor
 from keraslite.autodiff import Variable as _Variable

@@ -52,6 +52,9 @@ class Functional(Model):
     Layers may be shared (called several times); models may have several inputs and outputs.
     """
 
+    _saving_layers_first = True
+    _is_graph_network = True  # the summary and the exporters draw its graph
+
     def __init__(self, inputs: Any, outputs: Any, name: str | None = None,
                  trainable: bool = True, **kwargs: Any) -> None:
         super().__init__(name=name, trainable=trainable)

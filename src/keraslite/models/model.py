@@ -126,7 +126,7 @@ class Model(ModelSaving, Trainer, Layer):
                 print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
                 layer_range: Any = None) -> None:
         """Print the table of layers, output shapes and parameter counts."""
-        from keraslite.utils.summary import print_summary
+        from keraslite.display.summary import print_summary
 
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable,

@@ -18,6 +18,18 @@ _COMPILE_KEYS = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metri
 class ModelSaving:
     """Mixed into :class:`~keraslite.Model`."""
 
+    # A weights file lists a Sequential's or Functional's layers before its other attributes.
+    _saving_layers_first = False
+
+    def _saving_attributes(self) -> dict[str, Any]:
+        """What :mod:`keraslite.saving` walks besides the attributes: the layers and, when
+        compiled, the optimizer (as ``layers`` and ``optimizer`` in Keras' files).
+        """
+        attrs: dict[str, Any] = {"layers": self.layers}
+        if getattr(self, "optimizer", None) is not None:
+            attrs["optimizer"] = self.optimizer
+        return attrs
+
     def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None,
              **kwargs: Any) -> None:
         """Save the whole model (architecture, weights, compile settings, optimizer state) as a

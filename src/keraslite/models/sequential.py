@@ -23,6 +23,8 @@ class Sequential(Model):
 
     """
 
+    _saving_layers_first = True
+
     def __init__(self, layers: list | None = None, trainable: bool = True,
                  name: str | None = None) -> None:
         super().__init__(name=name, trainable=trainable)

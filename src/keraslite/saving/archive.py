@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from typing import Any
 
+from keraslite._version import __version__
 from keraslite.saving.resolve import UnsafeFileError
 
 CONFIG = "config.json"
@@ -32,8 +33,6 @@ EXPANSION_FLOOR_BYTES = 1 << 20
 
 
 def metadata_json() -> str:
-    from keraslite import __version__
-
     return json.dumps({
         "keras_version": FORMAT_KERAS_VERSION,
         "keraslite_version": __version__,

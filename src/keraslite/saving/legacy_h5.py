@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy
 
+from keraslite._version import __version__
 from keraslite.naming import KerasliteWarning
 from keraslite.saving import h5_store, resolve, state
 from keraslite.saving.archive import FORMAT_KERAS_VERSION, parse_json
@@ -94,8 +95,6 @@ def save_legacy_model(model: Any, path: str, include_optimizer: bool = True) -> 
 
 def legacy_metadata(model: Any, include_optimizer: bool = True) -> dict:
     """The root attributes: versions, ``model_config`` and (if compiled) ``training_config``."""
-    from keraslite import __version__
-
     config = serialize_keras_object(model)
     model_config = {"class_name": config["class_name"], "config": _legacy_inner(config["config"])}
     attrs: dict = {"keras_version": FORMAT_KERAS_VERSION, "keraslite_version": __version__,

@@ -59,19 +59,20 @@ def _name_key(name: str) -> str:
 
 
 def _children(obj: Any) -> list[tuple[str, Any]]:
-    from keraslite.models.functional import Functional
-    from keraslite.models.model import Model
-    from keraslite.models.sequential import Sequential
+    """The named things under layer ``obj`` that the file walks, in Keras' order.
 
+    Saving knows no model class: an object adds entries (a model: ``layers``, ``optimizer``)
+    through ``_saving_attributes()``, and one whose file lists its layers before anything
+    else (Sequential, Functional) sets ``_saving_layers_first = True``.
+    """
     if not _is_layer(obj):
         return []
     attrs = {k: v for k, v in vars(obj).items()
              if k not in _SKIP and not k.startswith("__") and _holds_saveable(v)}
-    if isinstance(obj, Model):
-        attrs["layers"] = obj.layers
-        if getattr(obj, "optimizer", None) is not None:
-            attrs["optimizer"] = obj.optimizer
-    first = [("layers", obj.layers)] if isinstance(obj, (Sequential, Functional)) else []
+    extra = getattr(obj, "_saving_attributes", None)
+    if extra is not None:
+        attrs.update(extra())
+    first = [("layers", obj.layers)] if getattr(obj, "_saving_layers_first", False) else []
     return first + sorted(attrs.items(), key=lambda kv: _name_key(kv[0]))
 
 

@@ -10,7 +10,7 @@ from keraslite.utils.py_dataset import Sequence as Sequence
 
 __getattr__ = _lazy_attributes("keraslite.utils", {
     "plot_gradient_norms": ("keraslite.diagnostics.plotting", "plot_gradient_norms"),
-    "print_summary": ("keraslite.utils.summary", "print_summary"),
+    "print_summary": ("keraslite.display.summary", "print_summary"),
     "plot_model": ("keraslite.utils.model_visualization", "plot_model"),
     "model_to_dot": ("keraslite.utils.model_visualization", "model_to_dot"),
     "Progbar": ("keraslite.utils.progbar", "Progbar"),
