@@ -63,6 +63,7 @@ from keraslite.layers.merging import multiply as multiply
 from keraslite.layers.merging import subtract as subtract
 from keraslite.layers.normalization import BatchNormalization as BatchNormalization
 from keraslite.layers.normalization import LayerNormalization as LayerNormalization
+from keraslite.layers.op_layer import OpLayer as _OpLayer
 from keraslite.layers.pooling import AveragePooling1D as AveragePooling1D
 from keraslite.layers.pooling import AveragePooling2D as AveragePooling2D
 from keraslite.layers.pooling import AveragePooling3D as AveragePooling3D
@@ -122,8 +123,12 @@ from keraslite.layers.spatial import ZeroPadding3D as ZeroPadding3D
 from keraslite.layers.symbolic import KerasTensor as KerasTensor
 from keraslite.layers.text_vectorization import TextVectorization as TextVectorization
 from keraslite.lazy import lazy_attributes as _lazy_attributes
+from keraslite.saving.registry import register_layer_types as _register_layer_types
 
-# keras.layers.serialize / deserialize live with the saving code, one floor up.
+# The serializer (keraslite.saving, one floor down) treats these classes specially.
+_register_layer_types(Layer=Layer, OpLayer=_OpLayer, KerasTensor=KerasTensor)
+
+# keras.layers.serialize / deserialize live with the saving code.
 __getattr__ = _lazy_attributes("keraslite.layers", {
     "serialize": ("keraslite.saving.serialization", "serialize_layer"),
     "deserialize": ("keraslite.saving.serialization", "deserialize_layer"),

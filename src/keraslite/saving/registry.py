@@ -48,12 +48,32 @@ _CUSTOM_NAMES: dict[int, str] = {}
 _SCOPE = threading.local()
 _LOCK = threading.Lock()
 
+# The classes of the layers floor that the serializer treats specially ("Layer", "OpLayer",
+# "KerasTensor"). Saving sits below layers and imports none of them: keraslite.layers
+# registers them when it loads (as it always does, with ``import keraslite``).
+_LAYER_TYPES: dict[str, type] = {}
+
+
+def register_layer_types(**classes: type) -> None:
+    """Called by :mod:`keraslite.layers`: ``Layer=..., OpLayer=..., KerasTensor=...``."""
+    _LAYER_TYPES.update(classes)
+
+
+def layer_type(name: str) -> type:
+    """The registered layers-floor class ``name`` (``"Layer"``, ``"OpLayer"``,
+    ``"KerasTensor"``).
+    """
+    return _LAYER_TYPES[name]
+
+
+def is_layer(obj: Any) -> bool:
+    """Whether ``obj`` is a ``keras.layers.Layer`` (a model is one too)."""
+    return isinstance(obj, _LAYER_TYPES["Layer"])
+
 
 def _base_class(kind: str) -> type | None:
     if kind in ("layers", "models"):
-        from keraslite.layers import Layer
-
-        return Layer
+        return _LAYER_TYPES["Layer"]
     if kind == "optimizers":
         from keraslite.optimizers import Optimizer
 

@@ -13,7 +13,7 @@ import warnings
 from typing import Any
 
 from keraslite.naming import KerasliteDeprecationWarning
-from keraslite.saving import archive, assets, h5_store, legacy_h5, state
+from keraslite.saving import archive, assets, h5_store, legacy_h5, registry, state
 from keraslite.saving.atomic import atomic_write
 from keraslite.saving.serialization import deserialize_keras_object, serialize_keras_object
 
@@ -163,9 +163,7 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
         config = {k: v for k, v in config.items() if k != "compile_config"}
     model = deserialize_keras_object(config, custom_objects=custom_objects,
                                      safe_mode=safe_mode, kind="models")
-    from keraslite.layers.base import Layer
-
-    if not isinstance(model, Layer):
+    if not registry.is_layer(model):
         raise ValueError(f"config.json describes a {type(model).__name__}, not a model.")
     with h5_store.H5Reader(members[archive.WEIGHTS], "model.weights.h5") as reader:
         state.load_into(model, reader)

@@ -89,10 +89,8 @@ def _serialize_function(fn: Any) -> dict:
 
 
 def _serialize_object(obj: Any) -> dict:
-    from keraslite.layers.op_layer import OpLayer
-
     cls = type(obj)
-    if isinstance(obj, OpLayer):
+    if isinstance(obj, registry.layer_type("OpLayer")):
         name = resolve.op_class_for(obj.op_name)
         return {"module": "keras.src.ops.numpy", "class_name": name,
                 "config": {"name": obj.name, **obj.op_kwargs}, "registered_name": name}
@@ -127,8 +125,7 @@ def _check_config_is_complete(obj: Any, config: dict) -> None:
     ``Dense.get_config`` would write a file that does not load. (A direct subclass of ``Layer``
     or ``Model`` records its arguments instead: see :mod:`keraslite.layers.auto_config`.)
     """
-    from keraslite.layers.base import Layer
-
+    Layer = registry.layer_type("Layer")  # noqa: N806 - the class
     cls = type(obj)
     if not isinstance(obj, Layer) or cls.__module__.partition(".")[0] == "keraslite":
         return
@@ -153,11 +150,9 @@ def _check_config_is_complete(obj: Any, config: dict) -> None:
 
 def get_build_config(obj: Any) -> dict | None:
     """What rebuilds ``obj``'s weights before they are loaded (its input shape)."""
-    from keraslite.layers.base import Layer
-
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
-    if isinstance(obj, Layer) and obj.built and obj._build_shapes is not None:
+    if registry.is_layer(obj) and obj.built and obj._build_shapes is not None:
         return {"input_shape": obj._build_shapes}
     return None
 
@@ -268,10 +263,9 @@ def _build_instance(config: dict, class_name: str, inner: dict, ctx: _Context,
     if ctx.safe_mode and class_name in ("Lambda", "TFOpLambda", "SlicingOpLambda"):
         raise resolve.refuse_code(f"the {class_name} layer")
     if resolve.kind_of_module(config.get("module")) == "ops":
-        from keraslite.layers.op_layer import OpLayer
-
-        return OpLayer(resolve.op_name_for(class_name), name=inner.get("name"),
-                       op_kwargs={k: v for k, v in inner.items() if k != "name"})
+        op_layer = registry.layer_type("OpLayer")
+        return op_layer(resolve.op_name_for(class_name), name=inner.get("name"),
+                        op_kwargs={k: v for k, v in inner.items() if k != "name"})
     cls = resolve.resolve(config, ctx.custom_objects, kind, function=False)
     if not isinstance(cls, type):
         return cls  # a function passed in custom_objects under a class name
@@ -302,8 +296,7 @@ def _prepare(cls: type, inner: dict, ctx: _Context, depth: int) -> dict:
     """Deserialize the nested non-layer objects of a config (dtype policies, initializers,
     regularizers, ...) and drop Keras-only defaults, so keraslite constructors accept it.
     """
-    from keraslite.layers.base import Layer
-
+    Layer = registry.layer_type("Layer")  # noqa: N806 - the class
     out = {}
     for key, value in inner.items():
         if isinstance(value, dict) and "class_name" in value and "config" in value:
@@ -326,14 +319,12 @@ def _names_layer(value: dict, ctx: _Context) -> bool:
     if kind not in ("", None) or value["class_name"].startswith("__") \
             or value["class_name"] == "function":
         return False
-    from keraslite.layers.base import Layer
-
     found = resolve.find_custom([value.get("registered_name"), value["class_name"]],
                                 ctx.custom_objects, function=False)
     if found is None:
         found = registry.builtin("layers", value["class_name"]) or \
             registry.builtin("models", value["class_name"])
-    return isinstance(found, type) and issubclass(found, Layer)
+    return isinstance(found, type) and issubclass(found, registry.layer_type("Layer"))
 
 
 # -- keras.layers.serialize / deserialize ------------------------------------------------------
@@ -347,9 +338,7 @@ def serialize_layer(layer: Any) -> dict:
         ``{"module": ..., "class_name": ..., "config": ..., "registered_name": ...}``.
 
     """
-    from keraslite.layers.base import Layer
-
-    if not isinstance(layer, Layer):
+    if not registry.is_layer(layer):
         raise TypeError("keras.layers.serialize expects a keras.layers.Layer instance. "
                         f"Received: {layer!r} (of type {type(layer).__name__})")
     return serialize_keras_object(layer)
@@ -368,10 +357,8 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None) -> Any:
         A new, unbuilt layer with that configuration.
 
     """
-    from keraslite.layers.base import Layer
-
     obj = deserialize_keras_object(config, custom_objects=custom_objects, kind="layers")
-    if not isinstance(obj, Layer):
+    if not registry.is_layer(obj):
         raise ValueError("`keras.layers.deserialize` was passed a `config` object that is not "
                          f"a `keras.layers.Layer`. Received: {config}")
     return obj

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy
 
-from keraslite.saving import resolve
+from keraslite.autodiff.tensor import Tensor
+from keraslite.saving import registry, resolve
 from keraslite.saving.resolve import UnsafeFileError
 
 _ARRAY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
@@ -33,9 +34,6 @@ def to_numpy(value: Any) -> numpy.ndarray:
 
 def serialize_special(obj: Any) -> Any:
     """The config of a tensor, array, slice, bytes or Ellipsis; None for other objects."""
-    from keraslite.autodiff.tensor import Tensor
-    from keraslite.layers.symbolic import KerasTensor
-
     if isinstance(obj, bytes):
         return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
     if isinstance(obj, slice):
@@ -44,7 +42,7 @@ def serialize_special(obj: Any) -> Any:
             "step": _serialize(obj.step)}}
     if obj is Ellipsis:
         return {"class_name": "__ellipsis__", "config": {}}
-    if isinstance(obj, KerasTensor):
+    if isinstance(obj, registry.layer_type("KerasTensor")):
         history = None
         if obj.history is not None:
             history = [obj.history[0].name, obj.history[1], obj.history[2]]
@@ -74,9 +72,8 @@ def deserialize_special(class_name: str, inner: Any, safe_mode: bool,
     if not isinstance(inner, dict):
         raise UnsafeFileError(f"Invalid {class_name} config. Received: {type(inner).__name__}")
     if class_name == "__keras_tensor__":
-        from keraslite.layers.symbolic import KerasTensor
-
-        tensor = KerasTensor(tuple(inner.get("shape") or ()), dtype=inner.get("dtype"))
+        keras_tensor = registry.layer_type("KerasTensor")
+        tensor = keras_tensor(tuple(inner.get("shape") or ()), dtype=inner.get("dtype"))
         tensor._pre_serialization_history = inner.get("keras_history")
         return tensor
     if class_name in ("__numpy__", "__tensor__"):

@@ -19,15 +19,14 @@ from typing import Any
 import numpy
 
 from keraslite.naming import KerasliteWarning, to_snake_case
+from keraslite.saving import registry
 
 # Bookkeeping attributes of keraslite's base classes that hold layers Keras does not walk.
 _SKIP = frozenset({"_layers", "_stack", "_inbound_nodes", "_own_variables", "_losses"})
 
 
 def _is_layer(x: Any) -> bool:
-    from keraslite.layers.base import Layer
-
-    return isinstance(x, Layer)
+    return registry.is_layer(x)
 
 
 def _is_saveable(x: Any) -> bool:
@@ -154,9 +153,7 @@ def object_variables(obj: Any) -> list:
 
 def _overrides(obj: Any, method: str) -> bool:
     """Whether a layer's class replaces the base class's ``save/load_own_variables``."""
-    from keraslite.layers.base import Layer
-
-    return getattr(type(obj), method) is not getattr(Layer, method)
+    return getattr(type(obj), method) is not getattr(registry.layer_type("Layer"), method)
 
 
 def optimizer_variables(optimizer: Any) -> list:
