@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite import layers
+from keraslite.models import Model
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 _WEIGHTS = {  # (file, md5) with the top, then without it -- as Keras downloads them
@@ -52,8 +53,6 @@ def build_vgg(kind: str, include_top: bool = True, weights: Any = "imagenet",
               classes: int = 1000, classifier_activation: Any = "softmax",
               name: str | None = None) -> Any:
     """The VGG16 or VGG19 model (``kind``), with Keras' arguments (see ``VGG19``)."""
-    from keraslite.models import Model  # models import layers; applications sit above both
-
     if weights not in ("imagenet", None) and not isinstance(weights, str):
         raise ValueError("weights must be 'imagenet', None or the path of a weights file. "
                          f"Received: weights={weights!r}")

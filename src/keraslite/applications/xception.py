@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite import layers
+from keraslite.models import Model
 
 __all__ = ["Xception", "preprocess_input"]
 
@@ -75,8 +76,6 @@ def Xception(include_top: bool = True, weights: Any = "imagenet",  # noqa: N802
         classifier_activation: the activation of ``predictions`` (``None`` for logits).
         name: the model's name.
     """
-    from keraslite.models import Model
-
     if weights not in ("imagenet", None) and not isinstance(weights, str):
         raise ValueError("weights must be 'imagenet', None or the path of a weights file. "
                          f"Received: weights={weights!r}")

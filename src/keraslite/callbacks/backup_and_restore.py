@@ -14,6 +14,7 @@ import contextlib
 import os
 from typing import Any
 
+from keraslite.backend import global_rng
 from keraslite.callbacks.callback import Callback
 
 _STATE_KEY = "keraslite_training_state"
@@ -83,7 +84,6 @@ class BackupAndRestore(Callback):
         self.model._initial_epoch = state["epoch"] + 1
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        from keraslite.backend import global_rng
         from keraslite.saving.saving_api import write_weights
 
         os.makedirs(self.backup_dir, exist_ok=True)
@@ -126,8 +126,6 @@ def _parse_state(raw: Any, path: str) -> dict:
 
 
 def _set_rng_state(saved: dict, path: str) -> None:
-    from keraslite.backend import global_rng
-
     generator = global_rng().bit_generator
     if saved.get("bit_generator") != type(generator).__name__:
         raise ValueError(

@@ -15,6 +15,7 @@ import sys
 import types
 from collections.abc import Sequence
 
+from keraslite import config
 from keraslite.compat import finder
 
 _OWN_FILES = frozenset({os.path.abspath(__file__), os.path.abspath(runpy.__file__),
@@ -65,8 +66,6 @@ def _without_library_frames(tb: types.TracebackType | None) -> types.TracebackTy
     frames stay, also those of callbacks that keraslite called). Off after
     ``keras.config.disable_traceback_filtering()``.
     """
-    from keraslite import config
-
     if not config.is_traceback_filtering_enabled():
         return tb
     kept = []

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from keraslite import activations, ops
+from keraslite import activations, ops, random
 from keraslite.autodiff import Tensor
 
 
@@ -209,8 +209,6 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = N
 
 def dropout(x: Any, rate: float, noise_shape: Any = None, seed: Any = None,
             name: str | None = None) -> Tensor:
-    from keraslite import random
-
     return random.dropout(x, rate, noise_shape=noise_shape, seed=seed)
 
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from keraslite import ops
+from keraslite import random as keras_random
 from keraslite import tree as _tree
 from keraslite._version import __version__ as _keraslite_version
 from keraslite.autodiff import GradientTape as GradientTape
@@ -142,16 +143,12 @@ data = Namespace("tf.data", Dataset=tensorflow_data.Dataset, **_CARDINALITY,
 def _normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
             seed: int | None = None, name: str | None = None) -> Tensor:
     """``tf.random.normal``, drawn by :func:`keraslite.random.normal`."""
-    from keraslite import random as keras_random
-
     return keras_random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
 
 
 def _uniform(shape: Any, minval: float = 0.0, maxval: float | None = None, dtype: Any = None,
              seed: int | None = None, name: str | None = None) -> Tensor:
     """``tf.random.uniform``: floats in [minval, maxval), or integers for an integer dtype."""
-    from keraslite import random as keras_random
-
     if dtype is not None and np.dtype(dtype).kind in "iu":
         if maxval is None:
             raise ValueError("tf.random.uniform needs `maxval` for an integer dtype. "
@@ -164,24 +161,18 @@ def _uniform(shape: Any, minval: float = 0.0, maxval: float | None = None, dtype
 def _truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
                       seed: int | None = None, name: str | None = None) -> Tensor:
     """``tf.random.truncated_normal``, drawn by :func:`keraslite.random.truncated_normal`."""
-    from keraslite import random as keras_random
-
     return keras_random.truncated_normal(shape, mean=mean, stddev=stddev, dtype=dtype,
                                          seed=seed)
 
 
 def _shuffle(value: Any, seed: int | None = None, name: str | None = None) -> Tensor:
     """``tf.random.shuffle``: permute along the first axis."""
-    from keraslite import random as keras_random
-
     return keras_random.shuffle(value, axis=0, seed=seed)
 
 
 def _categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | None = None,
                  name: str | None = None) -> Tensor:
     """``tf.random.categorical`` (int64 indices by default, as in TensorFlow)."""
-    from keraslite import random as keras_random
-
     return keras_random.categorical(logits, num_samples, dtype=dtype or "int64", seed=seed)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from keraslite.utils.file_utils import get_file
+
 TF_KERAS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 # name -> (origin URL, file_hash or None: Keras publishes none for Fashion-MNIST)
@@ -42,8 +44,6 @@ SOURCES: dict[str, tuple[str, str | None]] = {
 
 def fetch(name: str, fname: Any = None, **kwargs: Any) -> str:
     """``get_file`` for the dataset file ``name`` (cached as ``fname``, default ``name``)."""
-    from keraslite.utils.file_utils import get_file
-
     origin, file_hash = SOURCES[name]
     return get_file(fname=fname or name, origin=origin, file_hash=file_hash, **kwargs)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.config import image_data_format
 from keraslite.datasets.safe_pickle import loads
 
 
@@ -22,6 +23,4 @@ def load_batch(fpath: Any, label_key: str = "labels") -> tuple:
 
 def to_data_format(x: np.ndarray) -> np.ndarray:
     """Channels last (N, 32, 32, 3) unless ``image_data_format()`` is channels_first."""
-    from keraslite.config import image_data_format
-
     return x.transpose(0, 2, 3, 1) if image_data_format() == "channels_last" else x

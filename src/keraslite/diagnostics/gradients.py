@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from keraslite import losses, ops
+from keraslite.autodiff import GradientTape
 from keraslite.callbacks.callback import Callback
 from keraslite.diagnostics._emit import warn
 from keraslite.diagnostics.data_checks import SATURATING
@@ -42,8 +44,6 @@ def _weighted_layers(model: Any) -> list:
 
 def _loss_function(model: Any) -> Any:
     """The loss of a single-output model as a callable ``(y, pred)``, or None."""
-    from keraslite import losses
-
     spec = getattr(model, "loss", None)
     if isinstance(spec, (list, tuple)) and len(spec) == 1:
         spec = spec[0]
@@ -70,9 +70,6 @@ def gradient_norms(model: Any, x: Any, y: Any) -> dict[str, tuple[float, int]] |
         loss cannot be evaluated on its own (several outputs, no loss).
 
     """
-    from keraslite import ops
-    from keraslite.autodiff import GradientTape
-
     loss_fn = _loss_function(model)
     layers = _weighted_layers(model)
     if loss_fn is None or not layers:

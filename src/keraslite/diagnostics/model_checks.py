@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from keraslite import losses
 from keraslite.diagnostics._emit import warn
 
 BINARY = "binary_crossentropy"
@@ -87,8 +88,6 @@ def loss_kind(spec: Any) -> tuple[str | None, bool]:
     """``(kind, from_logits)`` of a loss given to compile: kind is one of the three
     cross-entropies, or None for any other loss.
     """
-    from keraslite import losses
-
     if isinstance(spec, str):
         return _LOSS_NAMES.get(spec.strip().lower()), False
     if isinstance(spec, type):

@@ -8,12 +8,11 @@ from typing import Any
 
 from keraslite.diagnostics._emit import fail
 from keraslite.layers.embedding import embedding_ids_error as embedding_ids_error
+from keraslite.layers.rnn.base import RNN
+from keraslite.layers.rnn.wrappers import Bidirectional
 
 
 def _is_rnn(layer: Any) -> bool:
-    from keraslite.layers.rnn.base import RNN
-    from keraslite.layers.rnn.wrappers import Bidirectional
-
     return isinstance(layer, (RNN, Bidirectional))
 
 

@@ -13,7 +13,9 @@ import shutil
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from keraslite.backend import floatx
 from keraslite.display.summary_render import Cell, Run, column_widths, render
+from keraslite.layers.base import Layer
 from keraslite.layers.graph_order import graph_order, node_inputs
 
 
@@ -87,7 +89,6 @@ def _output_shape_runs(layer: Any) -> list[Run]:
         shapes = layer.compute_output_shape(build_shapes)
     except Exception:  # noqa: BLE001 - a shape we cannot infer is shown as "?"
         return [("?", "")]
-    from keraslite.layers.base import Layer
 
     if (type(layer).compute_output_shape is Layer.compute_output_shape and _is_shape(shapes)
             and _is_shape(build_shapes) and shapes and build_shapes and shapes[0] is None):
@@ -204,7 +205,6 @@ def _optimizer_size(model: Any) -> tuple[int, float] | None:
     if not (getattr(model, "compiled", False) and optimizer is not None
             and getattr(optimizer, "built", False)):
         return None
-    from keraslite.backend import floatx
 
     variables = list(optimizer.variables)
     learning_rate = getattr(optimizer, "_learning_rate", None)

@@ -23,6 +23,8 @@ from typing import Any
 import numpy
 
 from keraslite.distribution.comm import World
+from keraslite.distribution.sync_bn import synchronized_normalize
+from keraslite.training.flat import flat_parameters
 
 
 def shard_bounds(rows: int, size: int) -> list[int]:
@@ -159,7 +161,6 @@ class Worker:
                 f"that every batch has at least {self.size} rows. Received: an empty shard at "
                 f"rank {self.rank}"
             )
-        from keraslite.training.flat import flat_parameters
 
         variables = model.trainable_variables
         params = flat_parameters(model, variables) if variables else None
@@ -173,8 +174,6 @@ class Worker:
     def synchronized_normalize(self, x: Any, axes: tuple, scale: Any, offset: Any,
                                epsilon: float, param_shape: tuple) -> tuple:
         """Hook ``synchronized_normalize``: batch statistics of the whole global batch."""
-        from keraslite.distribution.sync_bn import synchronized_normalize
-
         return synchronized_normalize(self, x, axes, scale, offset, epsilon, param_shape)
 
     # -- metrics (hook: where logs are read at the end of an epoch / evaluation) --------------

@@ -10,7 +10,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from keraslite import activations
 from keraslite.export.onnx_graph import OnnxContext, OnnxExportError
+from keraslite.ops.activations import SELU_ALPHA, SELU_SCALE
 
 
 def _unary(op: str, **attrs: Any) -> Callable:
@@ -22,8 +24,6 @@ def _relu6(ctx: OnnxContext, x: str) -> str:
 
 
 def _selu(ctx: OnnxContext, x: str) -> str:
-    from keraslite.ops.activations import SELU_ALPHA, SELU_SCALE
-
     return ctx.node("Selu", [x], alpha=float(SELU_ALPHA), gamma=float(SELU_SCALE))
 
 
@@ -89,8 +89,6 @@ ACTIVATIONS: dict[str, Callable] = {
 
 def activation(ctx: OnnxContext, fn: Any, x: str, owner: str) -> str:
     """The ONNX nodes of activation ``fn`` (a keraslite activation or its name) on ``x``."""
-    from keraslite import activations
-
     name = fn if isinstance(fn, str) else activations.serialize(fn)
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise OnnxExportError(

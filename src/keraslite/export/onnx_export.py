@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from keraslite.backend import floatx
 from keraslite.export.onnx_graph import (
     DEFAULT_OPSET,
     OnnxContext,
     OnnxExportError,
     convert_model_graph,
 )
+from keraslite.models import Sequential
+from keraslite.models.functional import Functional
 
 
 def _require_onnx() -> Any:
@@ -42,15 +45,11 @@ def to_onnx(model: Any, opset_version: int | None = None) -> Any:
     onnx = _require_onnx()
     from onnx import helper
 
-    from keraslite.models import Sequential
-    from keraslite.models.functional import Functional
-
     if isinstance(model, Sequential) and not model.built:
         raise OnnxExportError(
             f"Model '{model.name}' has not been built, so its input shape is unknown. Start "
             "it with keras.Input(shape=...), or call the model on data (or model.build(...)) "
             "before exporting. Received: an unbuilt model")
-    from keraslite.backend import floatx
 
     if not isinstance(model, (Sequential, Functional)):
         convert_model_graph(None, model, [])  # raises: a subclassed model has no graph

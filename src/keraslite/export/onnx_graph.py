@@ -18,6 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.layers.input_layer import InputLayer
+from keraslite.models import Model
+from keraslite.models.functional import _nodes_in_order
+
 DEFAULT_OPSET = 17
 """The ONNX opset written (onnxruntime >= 1.14 runs it); ``opset_version`` may ask for more."""
 
@@ -134,8 +138,6 @@ class OnnxContext:
 
 
 def _graph_nodes(model: Any) -> list:
-    from keraslite.models.functional import _nodes_in_order
-
     return _nodes_in_order(list(model.outputs))
 
 
@@ -145,9 +147,6 @@ def _has_graph(model: Any) -> bool:
 
 def convert_model_graph(ctx: OnnxContext, model: Any, input_names: list[str]) -> list[str]:
     """Add the nodes computing ``model`` on ``input_names``; returns its output names."""
-    from keraslite.layers.input_layer import InputLayer
-    from keraslite.models import Model
-
     if not _has_graph(model):
         raise OnnxExportError(
             f"Model '{model.name}' ({type(model).__name__}) cannot be exported to ONNX: it is "

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from keraslite import layers as L
+from keraslite.backend import epsilon
 from keraslite.export.onnx_activations import activation
 from keraslite.export.onnx_graph import OnnxContext, register_onnx_converter
 
@@ -147,8 +148,6 @@ def _layer_norm(ctx: OnnxContext, layer: Any, inputs: list, node: Any) -> str:
 @register_onnx_converter(L.Normalization)
 def _normalization(ctx: OnnxContext, layer: Any, inputs: list, node: Any) -> str:
     """(x - mean) / max(√variance, ε), or mean + x · max(√variance, ε) with ``invert``."""
-    from keraslite.backend import epsilon
-
     mean, variance = (np.asarray(_value(v)) for v in layer._statistics())
     scale = np.maximum(np.sqrt(variance), epsilon())
     m = ctx.const(mean, f"{layer.name}_mean")
@@ -224,8 +223,6 @@ def _concatenate(ctx: OnnxContext, layer: Any, inputs: list, node: Any) -> str:
 
 def _l2_normalize(ctx: OnnxContext, x: str, axis: int) -> str:
     """Computes x / √max(Σ x², ε²) along ``axis``."""
-    from keraslite.backend import epsilon
-
     squares = ctx.reduce("ReduceSum", ctx.node("Mul", [x, x]), [axis])
     floor = ctx.const(epsilon() ** 2, "eps2")
     return ctx.node("Div", [x, ctx.node("Sqrt", [ctx.node("Max", [squares, floor])])])

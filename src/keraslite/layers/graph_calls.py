@@ -12,6 +12,7 @@ from typing import Any
 from keraslite.autodiff import recording
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
+from keraslite.layers.masks import attach_symbolic_masks, input_mask
 from keraslite.layers.symbolic import KerasTensor, Node, flatten, map_structure
 
 _TRAINING = [None]  # the training flag of the outermost call in progress
@@ -117,7 +118,6 @@ class SymbolicCalls:
             shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else
                                    tuple(xp.shape(t)), inputs)
             self._maybe_build(shapes)
-        from keraslite.layers.masks import attach_symbolic_masks, input_mask
 
         spec_kwargs = kwargs
         if _accepts(type(self))[1] and kwargs.get("mask") is None:

@@ -26,8 +26,10 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from keraslite.autodiff import recording
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
+from keraslite.layers.symbolic import KerasTensor
 
 
 def get_mask(x: Any) -> Any:
@@ -127,9 +129,7 @@ def attach_symbolic_masks(layer: Any, inputs: Any, outputs: Any) -> None:
     The masks' shapes come from ``compute_mask`` run on zeros (under no recording); Functional
     models replay real calls, which compute the real masks.
     """
-    from keraslite.autodiff import recording
     from keraslite.layers.base import Layer
-    from keraslite.layers.symbolic import KerasTensor
 
     previous = input_mask(inputs)
     if not layer.supports_masking or (

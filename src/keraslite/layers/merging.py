@@ -16,6 +16,7 @@ from typing import Any
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
+from keraslite.layers.masks import combine_masks
 from keraslite.layers.shape_inference import ShapeInferenceMixin, is_shape
 
 
@@ -47,8 +48,6 @@ class Merge(ShapeInferenceMixin, Layer):
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """The AND of the inputs' masks (a step counts if it counts in every input)."""
-        from keraslite.layers.masks import combine_masks
-
         return combine_masks(mask) if isinstance(mask, (list, tuple)) else mask
 
     def _check_list(self, shapes: Any) -> list:

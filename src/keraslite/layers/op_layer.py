@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from keraslite import ops
 from keraslite.layers.base import Layer
 
 
@@ -18,8 +19,6 @@ class OpLayer(Layer):
         self.built = True
 
     def call(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
-        from keraslite import ops
-
         fn: Any = ops
         for part in self.op_name.split("."):  # "image.resize" is keraslite.ops.image.resize
             fn = getattr(fn, part)

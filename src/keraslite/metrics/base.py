@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from keraslite import initializers
 from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import floatx, xp
 from keraslite.naming import to_snake_case
@@ -164,8 +165,6 @@ class Metric:
             name: its name.
 
         """
-        from keraslite import initializers
-
         init = initializers.get(initializer)
         variable = Variable(init, shape=tuple(shape), dtype=dtype or self.dtype,
                             trainable=False, name=name or "variable",

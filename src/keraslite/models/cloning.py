@@ -7,7 +7,9 @@ from typing import Any
 
 from keraslite.layers.base import Layer
 from keraslite.layers.input_layer import Input, InputLayer
-from keraslite.layers.symbolic import KerasTensor, map_structure
+from keraslite.layers.symbolic import KerasTensor, flatten, map_structure
+from keraslite.models.functional import Functional
+from keraslite.models.sequential import Sequential
 
 
 def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool = True,
@@ -68,9 +70,6 @@ def clone_model(model: Any, input_tensors: Any = None, clone_function: Any = Non
         The clone (not compiled: compile it before training).
 
     """
-    from keraslite.models.functional import Functional
-    from keraslite.models.sequential import Sequential
-
     if kwargs:
         raise TypeError(f"clone_model() got unexpected arguments {sorted(kwargs)}.")
     clone_function = clone_function or _default_clone
@@ -103,8 +102,6 @@ def clone_model(model: Any, input_tensors: Any = None, clone_function: Any = Non
 
 def _clone_functional(model: Any, input_tensors: Any, clone_layer: Any,
                       call_function: Any) -> Any:
-    from keraslite.models.functional import Functional
-
     new_inputs = []
     given = None if input_tensors is None else (
         list(input_tensors) if isinstance(input_tensors, (list, tuple)) else [input_tensors])
@@ -141,6 +138,4 @@ def _clone_functional(model: Any, input_tensors: Any, clone_layer: Any,
 
 
 def _leaves(x: Any) -> list:
-    from keraslite.layers.symbolic import flatten
-
     return flatten(x)

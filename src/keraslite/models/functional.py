@@ -7,7 +7,11 @@ from typing import Any
 from keraslite.layers.base import Layer
 from keraslite.layers.input_layer import InputLayer
 from keraslite.layers.symbolic import KerasTensor, Node, flatten, map_structure
-from keraslite.models.functional_config import keras_layer_order
+from keraslite.models.functional_config import (
+    functional_from_config,
+    functional_get_config,
+    keras_layer_order,
+)
 from keraslite.models.model import Model
 
 
@@ -171,15 +175,11 @@ class Functional(Model):
     # -- configuration (saving) ---------------------------------------------------------
     def get_config(self) -> dict:
         """Keras 3's config: layers with their ``inbound_nodes``, inputs and outputs."""
-        from keraslite.models.functional_config import functional_get_config
-
         return functional_get_config(self)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
         """Rebuild the graph from :meth:`get_config` (Keras 3's, or Keras 2's legacy form)."""
-        from keraslite.models.functional_config import functional_from_config
-
         return functional_from_config(cls, dict(config), custom_objects)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.layers.base import _accepts
+from keraslite.layers.base import Layer, _accepts
 from keraslite.layers.graph_order import graph_order
 from keraslite.layers.symbolic import KerasTensor, map_structure
 
@@ -82,7 +82,6 @@ def _lists(x: Any) -> Any:
 
 def functional_from_config(cls: type, config: dict, custom_objects: dict | None = None) -> Any:
     """Rebuild a Functional model (``cls``) from its config by replaying the layer calls."""
-    from keraslite.layers.base import Layer
     from keraslite.saving.serialization import deserialize_keras_object
 
     for key in ("layers", "input_layers", "output_layers"):

@@ -12,7 +12,7 @@ from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.layers.base import Layer
 from keraslite.models.model_saving import ModelSaving
-from keraslite.naming import unique_name
+from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.training.trainer import Trainer
 
 
@@ -114,8 +114,6 @@ class Model(ModelSaving, Trainer, Layer):
         """Keras 2's ``model.reset_states()``: clear the carried states of every stateful RNN
         (Keras 3 calls ``layer.reset_states()`` on each one).
         """
-        from keraslite.naming import deprecated
-
         deprecated("`model.reset_states()` is Keras 2; in Keras 3 call `layer.reset_states()` "
                    "on each stateful recurrent layer.")
         for layer in self._flat_layers():
@@ -156,6 +154,4 @@ def _functional_class(cls: type) -> type:
 
 
 def _default_model_name(cls: type) -> str:
-    from keraslite.naming import to_snake_case
-
     return to_snake_case(cls.__name__)

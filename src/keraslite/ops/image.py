@@ -19,6 +19,7 @@ from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
 from keraslite.backend.device import as_strided
+from keraslite.config import image_data_format
 from keraslite.ops.core import value_of
 from keraslite.ops.dispatch import symbolic_aware
 
@@ -26,8 +27,6 @@ _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
 
 
 def _data_format(data_format: str | None) -> str:
-    from keraslite.config import image_data_format
-
     data_format = data_format or image_data_format()
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError("`data_format` must be 'channels_last' or 'channels_first'. "

@@ -21,6 +21,7 @@ from typing import Any
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
 from keraslite.ops.core import value_of
+from keraslite.ops.image import _data_format
 
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 INTERPOLATIONS = ("nearest", "bilinear")
@@ -67,8 +68,6 @@ def affine_transform(images: Any, transform: Any, interpolation: str = "bilinear
         The transformed images, a Tensor of the input's float dtype (no gradient).
 
     """
-    from keraslite.ops.image import _data_format
-
     data_format = _data_format(data_format)
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"Invalid value for argument `interpolation`. Expected one of "

@@ -14,7 +14,7 @@ from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.ops.core import value_of
-from keraslite.ops.shape import concatenate, getitem, reshape, transpose
+from keraslite.ops.shape import broadcast_to, concatenate, getitem, reshape, transpose
 
 
 def _normalized(axis: Any) -> Any:
@@ -111,8 +111,6 @@ def meshgrid(*x: Any, indexing: str = "xy") -> list:
     With ``indexing="xy"`` the first two output axes are swapped (matrix ``"ij"`` keeps them).
     Each grid broadcasts its vector, so the gradient sums it back.
     """
-    from keraslite.ops.shape import broadcast_to
-
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij'. Received: {indexing!r}")
     sizes = [int(xp.size(value_of(t))) for t in x]

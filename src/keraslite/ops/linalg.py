@@ -13,7 +13,14 @@ from typing import Any
 from keraslite.autodiff import node, unbroadcast
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
-from keraslite.ops.core import float_value, value_of
+from keraslite.ops.core import cast, float_value, value_of
+from keraslite.ops.math import abs as abs_
+from keraslite.ops.math import matmul, multiply, power, sqrt, square, subtract
+from keraslite.ops.reduction import _axes
+from keraslite.ops.reduction import max as max_
+from keraslite.ops.reduction import min as min_
+from keraslite.ops.reduction import sum as sum_
+from keraslite.ops.shape import getitem, reshape, squeeze, stack, transpose
 
 # -- einsum -------------------------------------------------------------------------------
 
@@ -99,9 +106,6 @@ def einsum(subscripts: str, *operands: Any, **kwargs: Any) -> Tensor:
 
 def outer(x1: Any, x2: Any) -> Tensor:
     """The outer product of the flattened inputs: out[i, j] = x1[i] x2[j] (composite)."""
-    from keraslite.ops.math import multiply
-    from keraslite.ops.shape import reshape
-
     return multiply(reshape(x1, (-1, 1)), reshape(x2, (1, -1)))
 
 
@@ -110,9 +114,6 @@ def tensordot(x1: Any, x2: Any, axes: Any = 2) -> Tensor:
 
     ``axes`` is an int n (the last n axes of x1 with the first n of x2) or a pair of axis lists.
     """
-    from keraslite.ops.math import matmul
-    from keraslite.ops.shape import reshape, transpose
-
     sa, sb = xp.shape(value_of(x1)), xp.shape(value_of(x2))
     if isinstance(axes, int):
         ax_a = list(range(len(sa) - axes, len(sa)))
@@ -138,8 +139,6 @@ def _singular_values(x: Any, axes: tuple) -> Tensor:
 
     VJP of σ = svd(A): dA = U diag(g) Vᵀ (valid where the singular values are distinct).
     """
-    from keraslite.ops.shape import transpose
-
     nd = len(xp.shape(value_of(x)))
     rest = [a for a in range(nd) if a not in axes]
     moved = transpose(x, rest + list(axes))
@@ -158,14 +157,6 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     smallest singular value. With ``axis=None`` and ``ord=None`` any input is flattened.
     Gradients come from the composite (|x|'s gradient is sign x, 0 at 0) or from the SVD.
     """
-    from keraslite.ops.core import cast
-    from keraslite.ops.math import abs as abs_
-    from keraslite.ops.math import power, sqrt, square
-    from keraslite.ops.reduction import _axes
-    from keraslite.ops.reduction import max as max_
-    from keraslite.ops.reduction import min as min_
-    from keraslite.ops.reduction import sum as sum_
-
     v = xp.asarray(value_of(x))
     if v.dtype.kind != "f":
         x = cast(x, floatx())
@@ -221,7 +212,6 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
         )
     if keepdims:
         return out
-    from keraslite.ops.shape import squeeze
 
     return squeeze(out, axis=axes)
 
@@ -274,8 +264,6 @@ def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
 
 def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """The sum along the ``offset``-th diagonal of the matrices on ``axis1``, ``axis2``."""
-    from keraslite.ops.reduction import sum as sum_
-
     return sum_(diagonal(x, offset, axis1, axis2), axis=-1)
 
 
@@ -298,9 +286,6 @@ def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
     (a × b) = (a₁b₂ - a₂b₁, a₂b₀ - a₀b₂, a₀b₁ - a₁b₀); with two 2-vectors only the z component
     is returned, as in NumPy. Composite, so the gradient is free.
     """
-    from keraslite.ops.math import multiply, subtract
-    from keraslite.ops.shape import getitem, stack, transpose
-
     if axis is not None:
         axisa = axisb = axisc = axis
 

@@ -12,6 +12,7 @@ from keraslite.autodiff import node, unbroadcast
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.ops.core import float_value, value_of
+from keraslite.ops.shape import reshape, transpose
 
 
 def _shape(v) -> tuple:
@@ -222,8 +223,6 @@ def dot(x1: Any, x2: Any) -> Tensor:
     With a scalar it is :func:`multiply`; for 1-D and 2-D inputs, or x2 of rank <= 2, it is
     :func:`matmul`; otherwise it sums over the last axis of x1 and the second-to-last of x2.
     """
-    from keraslite.ops.shape import reshape, transpose
-
     sa, sb = _shape(value_of(x1)), _shape(value_of(x2))
     if not sa or not sb:
         return multiply(x1, x2)

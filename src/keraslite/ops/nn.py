@@ -12,6 +12,9 @@ from keraslite.autodiff import needs_grad, node, unbroadcast
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import epsilon, xp
 from keraslite.ops.core import value_of
+from keraslite.ops.math import clip, divide, log, multiply, negative
+from keraslite.ops.reduction import sum as reduce_sum
+from keraslite.ops.shape import one_hot
 
 
 def _sigmoid_value(v):
@@ -116,9 +119,6 @@ def categorical_crossentropy(
     With ``from_logits`` p = softmax(x) and log p = log_softmax(x). Otherwise ``output`` is first
     scaled to sum to 1 and clipped to [ε, 1 - ε], as Keras does.
     """
-    from keraslite.ops.math import clip, divide, log, multiply, negative
-    from keraslite.ops.reduction import sum as reduce_sum
-
     if from_logits:
         log_p = log_softmax(output, axis=axis)
     else:
@@ -132,8 +132,6 @@ def sparse_categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
 ) -> Tensor:
     """Cross-entropy with integer class labels: -log p[target] along ``axis``."""
-    from keraslite.ops.shape import one_hot
-
     t = xp.asarray(value_of(target))
     num_classes = xp.shape(value_of(output))[axis]
     if t.ndim == len(xp.shape(value_of(output))) and t.shape[-1] == 1:

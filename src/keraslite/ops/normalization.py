@@ -23,6 +23,10 @@ from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import epsilon as backend_epsilon
 from keraslite.backend import xp
 from keraslite.ops.core import value_of
+from keraslite.ops.math import add, multiply, negative, sqrt, square, subtract, true_divide
+from keraslite.ops.reduction import mean as reduce_mean
+from keraslite.ops.reduction import var
+from keraslite.ops.shape import reshape, squeeze
 
 
 def _axes(axes: Any, ndim: int) -> tuple:
@@ -141,10 +145,6 @@ def moments(x: Any, axes: Any, keepdims: bool = False, synchronized: bool = Fals
         ``(mean, variance)`` Tensors.
 
     """
-    from keraslite.ops.math import square, subtract
-    from keraslite.ops.reduction import mean as reduce_mean
-    from keraslite.ops.shape import squeeze
-
     del synchronized
     red = _axes(axes, len(xp.shape(value_of(x))))
     mean = reduce_mean(x, axis=red, keepdims=True)
@@ -164,9 +164,6 @@ def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any
     Composite (computed as x · inv + (offset - mean · inv), as Keras does), so every argument
     receives its gradient.
     """
-    from keraslite.ops.math import add, multiply, negative, sqrt, true_divide
-    from keraslite.ops.shape import reshape
-
     ndim = len(xp.shape(value_of(x)))
     ax = _axes(axis, ndim)[0]
     shape = [1] * ndim
@@ -190,9 +187,6 @@ def layer_normalization(x: Any, gamma: Any = None, beta: Any = None, axis: Any =
     ``rms_scaling`` Keras computes y = γ x / √(var_axis(x) + ε) (no centering, no β); kept for
     compatibility. ``epsilon`` defaults to ``keraslite.backend.epsilon()``.
     """
-    from keraslite.ops.math import add, multiply, sqrt, true_divide
-    from keraslite.ops.reduction import var
-
     if epsilon is None:
         epsilon = backend_epsilon()
     v_shape = xp.shape(value_of(x))

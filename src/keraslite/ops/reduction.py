@@ -7,7 +7,9 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
-from keraslite.ops.core import value_of
+from keraslite.ops.core import cast, value_of
+from keraslite.ops.math import divide, multiply, sqrt, square, subtract
+from keraslite.ops.shape import reshape
 
 
 def _axis(axis: Any) -> Any:
@@ -130,9 +132,6 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Population variance over ``axis`` (composite: mean of squared deviations)."""
-    from keraslite.ops.core import cast
-    from keraslite.ops.math import square, subtract
-
     if xp.asarray(value_of(x)).dtype.kind != "f":
         x = cast(x, floatx())
     return mean(square(subtract(x, mean(x, axis=axis, keepdims=True))), axis, keepdims)
@@ -140,8 +139,6 @@ def var(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 def std(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Population standard deviation over ``axis`` (composite)."""
-    from keraslite.ops.math import sqrt
-
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
@@ -243,10 +240,6 @@ def average(x: Any, axis: Any = None, weights: Any = None) -> Tensor:
 
     ``weights`` has the shape of ``x``, or is 1-D with the length of ``x`` along ``axis``.
     """
-    from keraslite.ops.core import cast
-    from keraslite.ops.math import divide, multiply
-    from keraslite.ops.shape import reshape
-
     if xp.asarray(value_of(x)).dtype.kind != "f":
         x = cast(x, floatx())
     if weights is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.autodiff import node
+from keraslite.autodiff import node, unbroadcast
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
 from keraslite.backend.device import scatter_add
@@ -48,8 +48,6 @@ def flatten(x: Any) -> Tensor:
 
 def broadcast_to(x: Any, shape: tuple) -> Tensor:
     """Broadcast ``x`` to ``shape``; the gradient is summed back."""
-    from keraslite.autodiff import unbroadcast
-
     v = xp.asarray(value_of(x))
     return node(xp.broadcast_to(v, shape), (x,), lambda g: (unbroadcast(g, v.shape),))
 

@@ -12,7 +12,9 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
-from keraslite.ops.core import value_of
+from keraslite.ops.core import cast, value_of
+from keraslite.ops.reduction import _axes, mean
+from keraslite.ops.shape import getitem, reshape, take_along_axis, transpose
 
 
 def sort(x: Any, axis: int | None = -1) -> Tensor:
@@ -46,8 +48,6 @@ def top_k(x: Any, k: int, sorted: bool = True) -> tuple:  # noqa: A002 - the Ker
     gather of ``x`` (the gradient flows back to the selected entries). The result is always
     sorted, which ``sorted=False`` allows.
     """
-    from keraslite.ops.shape import take_along_axis
-
     v = xp.asarray(value_of(x))
     if v.dtype.kind in "ui" or v.dtype.kind == "b":
         key = -v.astype(xp.int64)
@@ -76,10 +76,6 @@ def median(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
     Integer inputs give ``floatx()``; the gradient goes to the middle element(s).
     """
-    from keraslite.ops.core import cast
-    from keraslite.ops.reduction import _axes, mean
-    from keraslite.ops.shape import getitem, reshape, transpose
-
     v = xp.asarray(value_of(x))
     if v.dtype.kind != "f":
         x = cast(x, floatx())

@@ -11,6 +11,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from keraslite import ops
+from keraslite.naming import to_snake_case
 from keraslite.saving import registry
 
 # Order in which kinds are searched when a file does not say (legacy Keras 2 configs).
@@ -137,9 +139,6 @@ def refuse_code(what: str) -> UnsafeFileError:
 
 def op_name_for(class_name: str) -> str:
     """The ``keraslite.ops`` function for a Keras op class, checked to be a real public op."""
-    from keraslite import ops
-    from keraslite.naming import to_snake_case
-
     name = _OP_NAMES.get(class_name, to_snake_case(class_name))
     fn = getattr(ops, name, None) if name.isidentifier() and not name.startswith("_") else None
     if not callable(fn) or not getattr(fn, "__module__", "").startswith("keraslite.ops"):

@@ -14,6 +14,7 @@ import types
 import warnings
 from typing import Any
 
+from keraslite.config import unsafe_deserialization_enabled
 from keraslite.saving import registry, resolve, special_objects
 from keraslite.saving.resolve import UnsafeFileError
 from keraslite.saving.special_objects import to_numpy as to_numpy
@@ -26,7 +27,6 @@ _LOCAL = threading.local()
 class _Context:
     def __init__(self, custom_objects: dict | None, safe_mode: bool) -> None:
         self.custom_objects = registry.all_custom_objects(custom_objects)
-        from keraslite.config import unsafe_deserialization_enabled
 
         # keraslite.config.enable_unsafe_deserialization(): the caller's choice, never the file's
         self.safe_mode = bool(safe_mode) and not unsafe_deserialization_enabled()

@@ -18,8 +18,13 @@ from typing import Any
 
 import numpy
 
+from keraslite.backend import floatx
+from keraslite.losses import Loss
+from keraslite.metrics import Metric
 from keraslite.naming import KerasliteWarning, to_snake_case
+from keraslite.optimizers import Optimizer
 from keraslite.saving import registry
+from keraslite.saving.serialization import to_numpy
 
 # Bookkeeping attributes of keraslite's base classes that hold layers Keras does not walk.
 _SKIP = frozenset({"_layers", "_stack", "_inbound_nodes", "_own_variables", "_losses"})
@@ -30,16 +35,11 @@ def _is_layer(x: Any) -> bool:
 
 
 def _is_saveable(x: Any) -> bool:
-    from keraslite.optimizers import Optimizer
-
     return _is_layer(x) or isinstance(x, Optimizer)
 
 
 def _is_keras_saveable(x: Any) -> bool:
     """Objects that Keras names in a container even though they hold no weights."""
-    from keraslite.losses import Loss
-    from keraslite.metrics import Metric
-
     return _is_saveable(x) or isinstance(x, (Loss, Metric))
 
 
@@ -132,8 +132,6 @@ class _LearningRate:
 
     @property
     def value(self) -> numpy.ndarray:
-        from keraslite.backend import floatx
-
         return numpy.asarray(self.optimizer._learning_rate, dtype=floatx())
 
     def assign(self, value: Any) -> None:
@@ -175,8 +173,6 @@ def collect(root: Any) -> list[tuple[str, str, dict]]:
     """``(path, name, {key: array})`` for every object to write (keys ``"0"``, ``"1"``, ...
     unless a layer's own ``save_own_variables`` chooses others).
     """
-    from keraslite.saving.serialization import to_numpy
-
     entries = []
     for path, obj in saveables(root):
         store: dict = {}

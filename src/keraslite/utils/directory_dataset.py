@@ -19,6 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from keraslite import ops
+from keraslite.compat.tensorflow_data import Dataset
+from keraslite.ops.image import _data_format
+from keraslite.utils.image_utils import _pil, load_img
+
 IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _RESIZE_METHODS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
 
@@ -144,8 +149,6 @@ def _label_array(labels: Any, label_mode: str, num_classes: int) -> np.ndarray:
 def _make_datasets(paths: list, labels: Any, label_mode: Any, class_names: Any, load: Any,
                    batch_size: Any, shuffle: bool, seed: int, validation_split: Any,
                    subset: Any, what: str, directory: Any) -> Any:
-    from keraslite.compat.tensorflow_data import Dataset
-
     def build(part: str | None, shuffled: bool) -> Any:
         files, part_labels = _split(paths, labels, validation_split, part)
         if not files:
@@ -241,10 +244,8 @@ def image_dataset_from_directory(
                          "to `True`.")
     if format != "tf":
         raise ValueError(f"keraslite supports format='tf' only. Received: format={format!r}")
-    from keraslite.ops.image import _data_format
 
     data_format = _data_format(data_format)
-    from keraslite.utils.image_utils import _pil
 
     _pil()  # fail early, naming the extra, when Pillow is missing
     seed = np.random.randint(1e6) if seed is None else seed
@@ -267,9 +268,6 @@ def image_dataset_from_directory(
 def _load_image(path: str, color_mode: str, size: tuple, interpolation: str, data_format: str,
                 crop: bool, pad: bool) -> np.ndarray:
     """One image file as float32 (height, width, channels), resized as TensorFlow does."""
-    from keraslite import ops
-    from keraslite.utils.image_utils import load_img
-
     img = np.asarray(load_img(path, color_mode=color_mode), dtype="float32")
     if img.ndim == 2:
         img = img[:, :, None]

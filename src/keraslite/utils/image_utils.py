@@ -11,6 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from keraslite import ops
+from keraslite.backend import floatx
+from keraslite.ops.image import _data_format as standardize
+
 _PIL_METHODS = ("nearest", "bilinear", "bicubic", "hamming", "box", "lanczos")
 
 
@@ -27,14 +31,10 @@ def _pil() -> Any:
 
 
 def _data_format(data_format: str | None) -> str:
-    from keraslite.ops.image import _data_format as standardize
-
     return standardize(data_format)
 
 
 def _floatx(dtype: Any) -> Any:
-    from keraslite.backend import floatx
-
     return dtype or floatx()
 
 
@@ -162,7 +162,5 @@ def smart_resize(x: Any, size: tuple, interpolation: str = "bilinear",
     """Resize to ``size`` without distorting: crop the largest centered box of the target's
     aspect ratio, then resize it (``keras.preprocessing.image.smart_resize``).
     """
-    from keraslite import ops
-
     return ops.image.resize(x, size, interpolation=interpolation, crop_to_aspect_ratio=True,
                             data_format=data_format)

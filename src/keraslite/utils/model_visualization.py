@@ -17,6 +17,9 @@ import sys
 import warnings
 from typing import Any
 
+from keraslite.models.functional import Functional
+from keraslite.models.sequential import Sequential
+
 _EDGE = '  "{}" -> "{}" [penwidth="2"];'
 _FORMATS = {"png", "svg", "pdf", "jpg", "jpeg", "gif", "ps", "eps", "dot"}
 
@@ -118,17 +121,11 @@ def _node_line(layer: Any, opts: dict) -> str:
 
 
 def _is_graph_model(layer: Any) -> bool:
-    from keraslite.models.functional import Functional
-    from keraslite.models.sequential import Sequential
-
     return isinstance(layer, (Functional, Sequential))
 
 
 def _graph_layers(model: Any) -> list | None:
     """The boxes of a model: Sequential's layers, a Functional's operations, None otherwise."""
-    from keraslite.models.functional import Functional
-    from keraslite.models.sequential import Sequential
-
     if isinstance(model, Sequential):
         return model.layers
     if isinstance(model, Functional):
@@ -148,16 +145,11 @@ def _unique_nodes(model: Any) -> list:
 def _first_box(model: Any) -> Any:
     """The box an edge into a nested Sequential points at (its first real layer)."""
     while _is_graph_model(model):
-        from keraslite.models.sequential import Sequential
-
         model = model.layers[0] if isinstance(model, Sequential) else model.inputs[0].history[0]
     return model
 
 
 def _edges(model: Any, layers: list, expand_nested: bool) -> list[tuple[Any, Any]]:
-    from keraslite.models.functional import Functional
-    from keraslite.models.sequential import Sequential
-
     if isinstance(model, Sequential) and not expand_nested:
         return list(zip(layers[:-1], layers[1:]))
     own_nodes = {id(n) for n in model._nodes} if isinstance(model, Functional) else None

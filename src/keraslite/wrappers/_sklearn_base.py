@@ -12,6 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.models import clone_model
+from keraslite.saving.serialization import serialize_keras_object
+
 MODEL_LOCK = threading.RLock()
 """Held while a wrapper trains or predicts. keraslite's gradient tape is per process, so two
 models must not train at once in threads of one process (joblib's "threading" backend): the
@@ -119,9 +122,6 @@ def compiled_clone(model: Any) -> Any:
     The clone gets its own optimizer (rebuilt from the original's config), so the two never
     share optimizer state.
     """
-    from keraslite.models import clone_model
-    from keraslite.saving.serialization import serialize_keras_object
-
     clone = clone_model(model)
     if getattr(model, "compiled", False) and model.get_compile_config() is not None:
         clone.compile_from_config(serialize_keras_object(model.get_compile_config()))

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.models import Sequential
 from keraslite.wrappers._sklearn_base import (
     MODEL_LOCK,
     BaseEstimator,
@@ -46,8 +47,6 @@ def _arg_names(fn: Any) -> set[str]:
 
 
 def _model_methods() -> tuple:
-    from keraslite.models import Sequential
-
     return Sequential.fit, Sequential.predict, Sequential.evaluate
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.models import Model
 from keraslite.wrappers._sklearn_base import (
     MODEL_LOCK,
     BaseEstimator,
@@ -118,8 +119,6 @@ class SKLBase(BaseEstimator):
 
     # -- fitting and predicting ---------------------------------------------------------------
     def _get_model(self, X: Any, y: Any) -> Any:
-        from keraslite.models import Model
-
         if self.warm_start and hasattr(self, "model_"):
             return self.model_
         if isinstance(self.model, Model):

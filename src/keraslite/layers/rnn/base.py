@@ -18,6 +18,7 @@ from keraslite import ops
 from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import xp
 from keraslite.layers.base import Layer
+from keraslite.layers.rnn.cells import StackedRNNCells
 from keraslite.layers.symbolic import KerasTensor, flatten
 from keraslite.ops.core import value_of
 
@@ -259,8 +260,6 @@ class RNN(Layer):
 
 
 def _is_stacked(cell: Any) -> bool:
-    from keraslite.layers.rnn.cells import StackedRNNCells
-
     return isinstance(cell, StackedRNNCells)
 
 

@@ -16,6 +16,7 @@ from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.backend import global_rng, to_device, xp
 from keraslite.layers.base import Layer
 from keraslite.layers.core import _serialize_or_none
+from keraslite.layers.graph_calls import _accepts
 
 
 def _ser(obj: Any) -> Any:
@@ -342,6 +343,4 @@ class StackedRNNCells(Layer):
 
 
 def _takes_training(cell: Any) -> bool:
-    from keraslite.layers.graph_calls import _accepts
-
     return _accepts(type(cell))[0]

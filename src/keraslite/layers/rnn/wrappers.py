@@ -6,6 +6,7 @@ from typing import Any
 
 from keraslite import ops
 from keraslite.layers.base import Layer
+from keraslite.layers.rnn.base import RNN
 from keraslite.layers.symbolic import KerasTensor
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -38,8 +39,6 @@ class Bidirectional(Layer):
 
     def __init__(self, layer: Any, merge_mode: Any = "concat", weights: Any = None,
                  backward_layer: Any = None, **kwargs: Any) -> None:
-        from keraslite.layers.rnn.base import RNN
-
         if not isinstance(layer, Layer):
             raise ValueError(
                 "Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance "
