@@ -13,6 +13,7 @@ from typing import Any
 
 from keraslite import layers
 from keraslite.models import Model
+from keraslite.utils import get_file
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 _WEIGHTS = {  # (file, md5) with the top, then without it -- as Keras downloads them
@@ -82,8 +83,6 @@ def build_vgg(kind: str, include_top: bool = True, weights: Any = "imagenet",
         x = layers.GlobalMaxPooling2D()(x)
     model = Model(img_input, x, name=name or kind)
     if weights == "imagenet":
-        from keraslite.utils import get_file
-
         file, md5 = _WEIGHTS[kind][0 if include_top else 1]
         path = get_file(file.split("/")[-1], _BASE + file, cache_subdir="models", file_hash=md5)
         model.load_weights(path)

@@ -14,6 +14,7 @@ from typing import Any
 
 from keraslite import layers
 from keraslite.models import Model
+from keraslite.utils import get_file
 
 __all__ = ["Xception", "preprocess_input"]
 
@@ -114,8 +115,6 @@ def Xception(include_top: bool = True, weights: Any = "imagenet",  # noqa: N802
         x = layers.GlobalMaxPooling2D()(x)
     model = Model(img_input, x, name=name)
     if weights == "imagenet":
-        from keraslite.utils import get_file
-
         file, md5 = _WEIGHTS[0 if include_top else 1]
         model.load_weights(get_file(file, _BASE + file, cache_subdir="models", file_hash=md5))
     elif weights is not None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from keraslite.autodiff.graph import _RECORDING, backward, recording
 from keraslite.autodiff.tensor import Tensor
+from keraslite.naming import KerasliteWarning
 
 
 class GradientTape:
@@ -74,8 +75,6 @@ class GradientTape:
         self._used = True
         if (self._saved if self._active else _RECORDING[0]) > 0:  # an enclosing tape records
             import warnings
-
-            from keraslite.naming import KerasliteWarning
 
             warnings.warn(
                 "GradientTape.gradient() was called while another GradientTape is recording. "

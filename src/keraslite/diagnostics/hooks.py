@@ -11,6 +11,7 @@ from typing import Any
 
 from keraslite.diagnostics import data_checks, gradients, model_checks
 from keraslite.diagnostics._emit import fail, warn
+from keraslite.diagnostics.sequence_checks import check_return_sequences_data
 
 
 @dataclass
@@ -43,7 +44,6 @@ def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
     data_checks.check_finite(ys, [None] * len(ys), "y")
     if ys:
         data_checks.check_labels(model, ys)
-        from keraslite.diagnostics.sequence_checks import check_return_sequences_data
 
         check_return_sequences_data(model, ys)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from keraslite.export.onnx_export import export_onnx
 from keraslite.export.onnx_graph import OnnxContext as OnnxContext
 from keraslite.export.onnx_graph import OnnxExportError as OnnxExportError
 from keraslite.export.onnx_graph import register_onnx_converter as register_onnx_converter
@@ -21,8 +22,6 @@ def export_model(model: Any, filepath: Any, format: str = "tf_saved_model",
                  **kwargs: Any) -> None:
     """``Model.export``: write ``model`` for inference in ``format`` (``"onnx"``)."""
     if format == "onnx":
-        from keraslite.export.onnx_export import export_onnx
-
         export_onnx(model, filepath, verbose=verbose, input_signature=input_signature,
                     **kwargs)
         return

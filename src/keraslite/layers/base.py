@@ -19,7 +19,7 @@ from keraslite.layers.graph_calls import _TRAINING, SymbolicCalls, _accepts, _un
 from keraslite.layers.masks import attach_output_masks, input_mask
 from keraslite.layers.symbolic import flatten, is_symbolic, map_structure
 from keraslite.naming import KerasliteWarning, deprecated, to_snake_case, unique_name
-from keraslite.ops import convert_to_tensor
+from keraslite.ops import cast, convert_to_tensor
 
 
 def standardize_shape(shape: Any, argument: str = "shape", keras2_note: bool = False) -> tuple:
@@ -417,8 +417,6 @@ class Layer(SymbolicCalls, metaclass=AutoConfigMeta):
                 or (kind != "f" and self._keeps_int_inputs):
             return x if isinstance(x, Tensor) else Tensor(value)
         if isinstance(x, Tensor) and x.requires_grad:
-            from keraslite.ops import cast
-
             return cast(x, self.dtype)
         return Tensor(value.astype(self.dtype))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from keraslite.models.functional_config import functional_from_config
+
 # The arguments of ``compile`` that a compile config may carry.
 _COMPILE_KEYS = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
                  "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss")
@@ -128,8 +130,6 @@ class ModelSaving:
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Any:
         """Rebuild a model from :meth:`get_config` (a Functional graph or constructor args)."""
         if isinstance(config, dict) and "layers" in config and "input_layers" in config:
-            from keraslite.models.functional_config import functional_from_config
-
             return functional_from_config(cls, dict(config), custom_objects)
         try:
             return cls(**config)

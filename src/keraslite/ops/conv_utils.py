@@ -13,6 +13,7 @@ from typing import Any
 
 from keraslite.backend import xp
 from keraslite.backend.device import as_strided
+from keraslite.config import image_data_format
 
 
 def normalize_tuple(value: Any, rank: int, name: str, allow_zero: bool = False) -> tuple:
@@ -52,8 +53,6 @@ def normalize_padding(padding: Any, allow_causal: bool = False) -> str:
 def normalize_data_format(data_format: Any) -> str:
     """``data_format``, or ``keras.config.image_data_format()`` when it is None."""
     if data_format is None:
-        from keraslite.config import image_data_format
-
         return image_data_format()
     value = str(data_format).lower()
     if value not in ("channels_last", "channels_first"):

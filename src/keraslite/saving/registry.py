@@ -20,6 +20,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from keraslite.optimizers import Optimizer
+
 # kind -> keraslite module whose public names are the built-ins of that kind.
 _KIND_MODULES = {
     "layers": "keraslite.layers",
@@ -75,8 +77,6 @@ def _base_class(kind: str) -> type | None:
     if kind in ("layers", "models"):
         return _LAYER_TYPES["Layer"]
     if kind == "optimizers":
-        from keraslite.optimizers import Optimizer
-
         return Optimizer
     module = _import_kind(kind)
     if module is None:

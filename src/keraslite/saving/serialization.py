@@ -16,6 +16,7 @@ from typing import Any
 
 from keraslite.config import unsafe_deserialization_enabled
 from keraslite.saving import registry, resolve, special_objects
+from keraslite.saving.python_code import dump_function
 from keraslite.saving.resolve import UnsafeFileError
 from keraslite.saving.special_objects import to_numpy as to_numpy
 
@@ -71,8 +72,6 @@ def serialize_keras_object(obj: Any) -> Any:
 
 def _serialize_function(fn: Any) -> dict:
     if getattr(fn, "__name__", None) == "<lambda>":
-        from keraslite.saving.python_code import dump_function
-
         warnings.warn(
             "The object being saved includes a lambda. Loading it will require "
             "`safe_mode=False`; use a named function registered with "

@@ -12,6 +12,7 @@ import numpy
 
 from keraslite.autodiff.tensor import Tensor
 from keraslite.saving import registry, resolve
+from keraslite.saving.python_code import load_function
 from keraslite.saving.resolve import UnsafeFileError
 
 _ARRAY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
@@ -66,7 +67,6 @@ def deserialize_special(class_name: str, inner: Any, safe_mode: bool,
     if class_name == "__lambda__":
         if safe_mode:
             raise resolve.refuse_code("a Python lambda")
-        from keraslite.saving.python_code import load_function
 
         return load_function(inner.get("value") if isinstance(inner, dict) else None)
     if not isinstance(inner, dict):

@@ -12,6 +12,7 @@ from keraslite import losses as losses_module
 from keraslite import metrics as metrics_module
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
+from keraslite.layers.masks import mask_as_weight
 
 
 def _per_output(value: Any, names: list[str], argument: str, default: Any = None) -> list:
@@ -159,8 +160,6 @@ class CompiledMetrics:
             sw = sample_weights[k] if weighted else None
             if masks and masks[k] is not None and isinstance(metric,
                                                              metrics_module.MeanMetricWrapper):
-                from keraslite.layers.masks import mask_as_weight
-
                 sw = mask_as_weight(masks[k], sw, "float64")
             metric.update_state(ys[k], preds[k], sample_weight=sw)
 

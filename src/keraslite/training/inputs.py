@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import floatx, xp
+from keraslite.layers.rnn.base import probe_calls
 from keraslite.lazy import LazyModule
 from keraslite.training import data as data_module
 from keraslite.training import distribute
@@ -115,8 +116,6 @@ class InputHandling:
 
     def _ensure_built(self, xs: list, kind: str) -> None:
         if not self.built:
-            from keraslite.layers.rnn.base import probe_calls
-
             with probe_calls():  # a stateful RNN keeps its states through this probe
                 self(self._pack([a[:1] for a in xs], kind), training=False)
             self._check_features(xs, None)

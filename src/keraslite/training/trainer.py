@@ -17,6 +17,7 @@ from keraslite import optimizers as optimizers_module
 from keraslite.backend import xp
 from keraslite.callbacks.callback import CallbackList, overrides
 from keraslite.callbacks.history import History, ProgbarLogger
+from keraslite.layers.rnn.base import probe_calls
 from keraslite.lazy import LazyModule
 from keraslite.metrics import Mean
 from keraslite.naming import KerasliteWarning, user_stacklevel
@@ -197,8 +198,6 @@ class Trainer(InputHandling, Inference, Steps):
     def _ensure_compiled(self, xs: list, kind: str, ys: list, sws: list) -> None:
         """Resolve the loss and metrics against the outputs, using the first sample."""
         if self._compiled_loss is None and not self._custom("train"):
-            from keraslite.layers.rnn.base import probe_calls
-
             with probe_calls():  # a stateful RNN keeps its states through this probe
                 self._forward_loss(self._pack([a[:1] for a in xs], kind), [a[:1] for a in ys],
                                    [a[:1] for a in sws], False)

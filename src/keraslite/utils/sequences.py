@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from keraslite import ops
 from keraslite.backend import xp
 
 
@@ -65,8 +66,6 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> Any:
     Math: ``x / ||x||_p`` with ``p = order``.
     """
     if hasattr(x, "value") and not isinstance(x, xp.ndarray):
-        from keraslite import ops
-
         return ops.divide(x, ops.maximum(ops.norm(x, ord=order, axis=axis, keepdims=True),
                                          1e-12))
     x = xp.asarray(x)

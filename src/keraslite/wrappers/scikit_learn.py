@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from keraslite.compat.notes import note
 from keraslite.models import Sequential
+from keraslite.utils import to_categorical
 from keraslite.wrappers._sklearn_base import (
     MODEL_LOCK,
     BaseEstimator,
@@ -32,7 +34,6 @@ _NOTED: set[str] = set()
 def _note_once(name: str) -> None:
     if name not in _NOTED:
         _NOTED.add(name)
-        from keraslite.compat.notes import note
 
         new = "SKLearnClassifier" if name == "KerasClassifier" else "SKLearnRegressor"
         note(f"keras.wrappers.scikit_learn.{name} is Keras 2's wrapper; Keras 3 has "
@@ -118,8 +119,6 @@ class BaseWrapper(BaseEstimator):
         self.model = build(**self.filter_sk_params(build))
         y = np.asarray(y)
         if _categorical(self.model.loss) and y.ndim != 2:
-            from keraslite.utils import to_categorical
-
             y = to_categorical(y)
         fit_args = {**self.filter_sk_params(fit), **kwargs}
         with MODEL_LOCK:
@@ -162,8 +161,6 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
         _, _, evaluate = _model_methods()
         y = np.searchsorted(self.classes_, np.asarray(y))
         if _categorical(self.model.loss) and y.ndim != 2:
-            from keraslite.utils import to_categorical
-
             y = to_categorical(y, num_classes=self.n_classes_)
         args = {"verbose": 0, **self.filter_sk_params(evaluate, kwargs)}
         with MODEL_LOCK:

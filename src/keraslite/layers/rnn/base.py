@@ -18,6 +18,7 @@ from keraslite import ops
 from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import xp
 from keraslite.layers.base import Layer
+from keraslite.layers.graph_calls import _accepts
 from keraslite.layers.rnn.cells import StackedRNNCells
 from keraslite.layers.symbolic import KerasTensor, flatten
 from keraslite.ops.core import value_of
@@ -74,8 +75,6 @@ class RNN(Layer):
                  go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
                  zero_output_for_mask: bool = False, **kwargs: Any) -> None:
         if isinstance(cell, (list, tuple)):
-            from keraslite.layers.rnn.cells import StackedRNNCells
-
             cell = StackedRNNCells(cell)
         if not hasattr(cell, "call") or not hasattr(cell, "state_size"):
             raise ValueError(
@@ -219,8 +218,6 @@ class RNN(Layer):
         states = _regroup(initial_state, cell) if _is_stacked(cell) else list(initial_state)
         kwargs = {}
         if isinstance(cell, Layer):
-            from keraslite.layers.graph_calls import _accepts
-
             cell._maybe_build((sequences.shape[0],) + tuple(sequences.shape[2:]))
             if _accepts(type(cell))[0]:
                 kwargs["training"] = training

@@ -6,6 +6,7 @@ from typing import Any
 
 from keraslite import ops
 from keraslite.layers.base import Layer
+from keraslite.layers.graph_calls import _accepts
 from keraslite.layers.rnn.base import RNN
 from keraslite.layers.symbolic import KerasTensor
 
@@ -212,8 +213,6 @@ class TimeDistributed(Layer):
         flat = ops.reshape(inputs, (n * steps,) + tuple(inputs.shape[2:]))
         kwargs = {"training": training}
         if mask is not None:
-            from keraslite.layers.graph_calls import _accepts
-
             if _accepts(type(self.layer))[1]:
                 kwargs["mask"] = ops.reshape(mask, (n * steps,) + tuple(mask.shape[2:]))
         out = self.layer(flat, **kwargs)
