@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import functools
 import pathlib
 import sys
 
@@ -95,8 +96,13 @@ def _target_package(dotted: str) -> str | None:
     return "__init__"                  # a name defined in keraslite/__init__.py
 
 
-def iter_imports():
-    """Yield ``(file, line, in_function, importing package, imported package)`` edges."""
+@functools.lru_cache(maxsize=1)
+def iter_imports() -> list[tuple[str, int, bool, str, str]]:
+    """Every ``(file, line, in_function, importing package, imported package)`` edge."""
+    return list(_walk_imports())
+
+
+def _walk_imports():
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT)
         package = _package_of(relative)
@@ -197,6 +203,25 @@ def test_no_package_cycles():
     top = set(FLOORS[-1])
     cycles = [c for c in strongly_connected_components(graph) if not set(c) <= top]
     assert not cycles, f"package cycles: {cycles}"
+
+
+def test_moved_modules_keep_their_old_import_paths():
+    """Code moved down a floor stays importable (and is the same object) at its old path."""
+    import keraslite
+    from keraslite.backend import distribute
+    from keraslite.diagnostics import DiagnosticError
+    from keraslite.diagnostics.sequence_checks import embedding_ids_error
+    from keraslite.display import summary
+    from keraslite.layers.embedding import embedding_ids_error as moved_error
+    from keraslite.naming import DiagnosticError as moved
+    from keraslite.training import distribute as old_distribute
+    from keraslite.utils import summary as old_summary
+    from keraslite.utils.summary import print_summary
+
+    assert old_distribute is distribute and old_summary is summary
+    assert print_summary is summary.print_summary and keraslite.utils.print_summary is print_summary
+    assert DiagnosticError is moved and embedding_ids_error is moved_error
+    assert keraslite.__version__ == keraslite.version()
 
 
 if __name__ == "__main__":      # a report: cycles and function-level imports
