@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 import keraslite as keras
-from keraslite.compat import run_script
 from keraslite.datasets import titanic
 
 BATCH_SIZE = 25  # the course's batch size
@@ -232,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_demo(seed=args.seed, quiet=args.quiet)
         return 0
     if args.command == "run":
+        from keraslite.compat import run_script
+
         return run_script(args.script, args.args)
     parser.print_help(sys.stderr)
     return 2

@@ -44,7 +44,6 @@ def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
     data_checks.check_finite(ys, [None] * len(ys), "y")
     if ys:
         data_checks.check_labels(model, ys)
-
         check_return_sequences_data(model, ys)
 
 

@@ -118,7 +118,6 @@ class SymbolicCalls:
             shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else
                                    tuple(xp.shape(t)), inputs)
             self._maybe_build(shapes)
-
         spec_kwargs = kwargs
         if _accepts(type(self))[1] and kwargs.get("mask") is None:
             previous = input_mask(inputs)  # the symbolic mask, for shape inference only

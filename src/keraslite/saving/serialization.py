@@ -28,7 +28,6 @@ _LOCAL = threading.local()
 class _Context:
     def __init__(self, custom_objects: dict | None, safe_mode: bool) -> None:
         self.custom_objects = registry.all_custom_objects(custom_objects)
-
         # keraslite.config.enable_unsafe_deserialization(): the caller's choice, never the file's
         self.safe_mode = bool(safe_mode) and not unsafe_deserialization_enabled()
         self.shared: dict = {}

@@ -34,7 +34,6 @@ _NOTED: set[str] = set()
 def _note_once(name: str) -> None:
     if name not in _NOTED:
         _NOTED.add(name)
-
         new = "SKLearnClassifier" if name == "KerasClassifier" else "SKLearnRegressor"
         note(f"keras.wrappers.scikit_learn.{name} is Keras 2's wrapper; Keras 3 has "
              f"keras.wrappers.{new}(model=build_fn, model_kwargs=..., fit_kwargs=...).")
