@@ -108,7 +108,43 @@ def rnn_return_sequences_output():
     model.fit(np.zeros((4, 5, 2)), np.zeros(4), verbose=0)
 
 
+def token_model(length, mask_zero=False):
+    model = keras.Sequential([keras.Input(shape=(length,)),
+                              keras.layers.Embedding(20, 4, mask_zero=mask_zero),
+                              keras.layers.GlobalAveragePooling1D(), dense(1, "sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+def padded(rows, length, tokens):
+    """``rows`` sequences of ``tokens`` ids (1..19) each, post-padded with 0 to ``length``."""
+    ids = np.zeros((rows, length), dtype="int64")
+    ids[:, :tokens] = RNG.integers(1, 20, (rows, tokens))
+    return ids
+
+
+def sequence_length_mismatch():
+    token_model(100).fit(padded(8, 50, 5), np.zeros(8), verbose=0)
+
+
+def padded_length_changed():
+    with warnings.catch_warnings():  # input_length's own one-line note
+        warnings.simplefilter("ignore", keras.KerasliteDeprecationWarning)
+        embedding = keras.layers.Embedding(20, 4, input_length=100)
+    model = keras.Sequential([embedding, keras.layers.GlobalAveragePooling1D(),
+                              dense(1, "sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(padded(8, 50, 5), np.zeros(8), verbose=0)
+
+
+def mostly_padding():
+    token_model(200).fit(padded(8, 200, 6), np.zeros(8), verbose=0)
+
+
 REPRODUCERS = {
+    "sequence-length-mismatch": sequence_length_mismatch,
+    "padded-length-changed": padded_length_changed,
+    "mostly-padding": mostly_padding,
     "embedding-id-out-of-range": embedding_id_out_of_range,
     "rnn-return-sequences-output": rnn_return_sequences_output,
     "one-unit-softmax": one_unit_softmax,
@@ -313,3 +349,59 @@ def test_sound_titanic_network_raises_no_diagnostic():
         warnings.simplefilter("error", keras.KerasliteWarning)
         model = mlp(dense(20, "sigmoid"), dense(10, "relu"), dense(1, "sigmoid"), n=9)
         model.fit(x, y, epochs=10, batch_size=25, verbose=0)
+
+
+# -- padded token sequences ---------------------------------------------------------------
+def test_sequence_length_mismatch_names_both_lengths_and_the_fix():
+    with pytest.raises(DiagnosticError, match=r"(?s)length 100.*padded to length 50.*"
+                       r"maxlen=100.*Input\(shape=\(None,\)\)"):
+        token_model(100).predict(padded(4, 50, 5), verbose=0)
+    model = keras.Sequential([keras.layers.Embedding(20, 4), keras.layers.Flatten(),
+                              dense(1, "sigmoid")])  # built from the data: length 30
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(padded(8, 30, 20), np.zeros(8), verbose=0)
+    with pytest.raises(DiagnosticError, match="length 30 .the length it was trained on"):
+        model.evaluate(padded(8, 60, 20), np.zeros(8), verbose=0)
+    with pytest.raises(ValueError, match="Make the Input shape match") as info:  # no Embedding
+        mlp(dense(1, "sigmoid")).fit(X[:, :3], Y, verbose=0)
+    assert not isinstance(info.value, DiagnosticError)
+
+
+def test_predict_padded_far_from_training_length_warns_once_without_mask():
+    inputs = keras.Input(shape=(None,))
+    hidden = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(20, 4)(inputs))
+    model = keras.Model(inputs, dense(1, "sigmoid")(hidden))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(padded(8, 40, 30), np.zeros(8), verbose=0)
+    model.predict(padded(4, 60, 30), verbose=0)  # 1.5x: no warning
+    with pytest.warns(DiagnosticWarning, match=r"(?s)trained on .* length 40.*length 200.*"
+                      r"maxlen=40.*mask_zero=True"):
+        model.predict(padded(4, 200, 30), verbose=0)
+    model.predict(padded(4, 200, 30), verbose=0)  # once per model and length
+
+
+def test_padding_checks_stay_silent_on_ordinary_token_data():
+    # long, mostly-filled sequences; mostly padding but masked; consistent input_length
+    token_model(50).fit(padded(8, 50, 30), np.zeros(8), verbose=0)
+    masked = token_model(200, mask_zero=True)
+    masked.fit(padded(8, 200, 6), np.zeros(8), verbose=0)
+    masked.predict(padded(8, 200, 6), verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", keras.KerasliteDeprecationWarning)
+        embedding = keras.layers.Embedding(20, 4, input_length=50)
+    model = keras.Sequential([embedding, keras.layers.GlobalAveragePooling1D(), dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(padded(8, 50, 40), np.zeros(8), verbose=0)
+    # a sparse bag-of-words matrix into Dense: zeros but no Embedding
+    bag = np.zeros((8, 300), "float32")
+    bag[:, :3] = 1
+    mlp(dense(1, "sigmoid"), n=300).fit(bag, np.zeros(8), verbose=0)
+
+
+def test_mostly_padding_names_the_95th_percentile_length():
+    ids = np.zeros((100, 1000), dtype="int64")
+    for row, length in enumerate(range(1, 101)):
+        ids[row, -length:] = 1 + row % 19  # 'pre' padding; lengths 1..100
+    with pytest.warns(DiagnosticWarning, match=r"(?s)95% padding.*at most 96 tokens.*"
+                      r"maxlen=96.*mask_zero=True"):
+        token_model(1000).fit(ids, np.zeros(100), verbose=0)

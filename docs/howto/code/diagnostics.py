@@ -56,6 +56,32 @@ except DiagnosticError as error:
     print(f"DiagnosticError: {error}")
 # --8<-- [end:input-shape-includes-samples]
 
+# --8<-- [start:sequence-length-mismatch]
+def text_model(*first, maxlen=100, mask_zero=False):
+    """An Embedding (ids 0..19) averaged over time, then a sigmoid score."""
+    keras.utils.clear_session()
+    model = keras.Sequential([*first, keras.layers.Embedding(20, 8, mask_zero=mask_zero),
+                              keras.layers.GlobalAveragePooling1D(),
+                              Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+texts = [rng.integers(1, 20, size=n).tolist() for n in rng.integers(3, 40, size=40)]
+labels = rng.integers(0, 2, size=40)
+model = text_model(keras.Input(shape=(100,)))   # declared for sequences of 100 ids
+try:
+    model.fit(keras.utils.pad_sequences(texts, maxlen=50), labels, verbose=0)
+except DiagnosticError as error:
+    print(f"DiagnosticError: {error}")
+# --8<-- [end:sequence-length-mismatch]
+
+# --8<-- [start:padded-length-changed]
+model = text_model(keras.Input(shape=(None,)))  # any length
+model.fit(keras.utils.pad_sequences(texts, maxlen=40), labels, verbose=0)
+model.predict(keras.utils.pad_sequences(texts, maxlen=400), verbose=0)
+# --8<-- [end:padded-length-changed]
+
 # --8<-- [start:nan-in-data]
 x_with_nan = x.copy()
 x_with_nan[0, 1] = np.nan
@@ -92,6 +118,11 @@ except DiagnosticError as error:
 network(Dense(8, activation="sigmoid"), Dense(1, activation="sigmoid")).fit(
     x * [1, 400, 1, 1], y, epochs=1, verbose=0)       # the second feature reaches ~1000
 # --8<-- [end:unscaled-inputs]
+
+# --8<-- [start:mostly-padding]
+model = text_model()
+model.fit(keras.utils.pad_sequences(texts, maxlen=500), labels, verbose=0)  # texts of 3..39 ids
+# --8<-- [end:mostly-padding]
 
 # --8<-- [start:validation-options-without-data]
 network(Dense(1, activation="sigmoid")).fit(x, y, validation_batch_size=8, verbose=0)

@@ -17,4 +17,5 @@ from keraslite.diagnostics.hooks import check_data as check_data
 from keraslite.diagnostics.hooks import check_epoch as check_epoch
 from keraslite.diagnostics.hooks import check_fit as check_fit
 from keraslite.diagnostics.hooks import check_input_shape as check_input_shape
+from keraslite.diagnostics.hooks import check_sequence_length as check_sequence_length
 from keraslite.diagnostics.plotting import plot_gradient_norms as plot_gradient_norms

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from keraslite.diagnostics import data_checks, gradients, model_checks
+from keraslite.diagnostics import data_checks, gradients, model_checks, padding_checks
 from keraslite.diagnostics._emit import fail, warn
 from keraslite.diagnostics.sequence_checks import check_return_sequences_data
 
@@ -29,18 +29,20 @@ def check_compile(model: Any) -> None:
     model_checks.check_compile(model)
 
 
-def check_data(model: Any, x: Any, xs: list, ys: list) -> None:
+def check_data(model: Any, x: Any, xs: list, ys: list, fitting: bool = False) -> None:
     """Checks of the data of a ``fit``/``evaluate``/``predict`` call (after preparation).
 
     Args:
         model: the model.
         x: the user's ``x`` as given (to name DataFrame columns).
         xs, ys: the prepared input and target arrays.
+        fitting: whether this is ``fit``'s training data.
 
     """
     originals = list(x) if isinstance(x, (list, tuple)) and len(x) == len(xs) > 1 else [x]
     xs = _checkable(xs)
     data_checks.check_finite(xs, originals, "x")
+    padding_checks.check_padding(model, xs, fitting)
     data_checks.check_finite(ys, [None] * len(ys), "y")
     if ys:
         data_checks.check_labels(model, ys)
@@ -67,7 +69,7 @@ def check_fit(model: Any, x: Any, xs: list, ys: list, validation: Any, callbacks
             ``validation_freq`` as given to ``fit``.
 
     """
-    check_data(model, x, xs, ys)
+    check_data(model, x, xs, ys, fitting=True)
     xs = _checkable(xs)
     if validation is not None:
         data_checks.check_finite(_checkable(validation[0]), [None] * len(validation[0]),
@@ -115,6 +117,13 @@ def check_epoch(model: Any, epoch: int, logs: dict) -> None:
     gradients.monitor_epoch(model, state.monitor, state.norms)
 
 
+def check_sequence_length(model: Any, index: int, declared: tuple, data_shape: tuple) -> None:
+    """Raise ``sequence-length-mismatch`` when token ids padded to one length meet a model
+    input declared for another (called by the trainer only when the shapes already mismatch).
+    """
+    padding_checks.check_declared_length(model, index, tuple(declared), tuple(data_shape))
+
+
 def check_input_shape(declared: tuple, data_shape: tuple) -> None:
     """Raise ``input-shape-includes-samples`` when the model's declared sample shape
     ``declared`` contains the number of samples of data of shape ``data_shape``.
@@ -134,4 +143,5 @@ def check_input_shape(declared: tuple, data_shape: tuple) -> None:
 
 
 __all__ = ["check_compile", "check_data", "check_fit", "check_epoch", "check_input_shape",
+           "check_sequence_length",
            "warn", "fail"]

@@ -13,6 +13,7 @@ from typing import Any
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
 from keraslite.layers.base import Layer
+from keraslite.layers.sparse_outputs import DirectCalls, check_sparse_mode, encode_csr
 from keraslite.layers.string_hashes import hash_bucket
 from keraslite.layers.text_common import (
     DataLayerCalls,
@@ -24,13 +25,16 @@ from keraslite.layers.text_common import (
 )
 
 
-class CategoryEncoding(DataLayerCalls, Layer):
+class CategoryEncoding(DirectCalls, DataLayerCalls, Layer):
     """Encode integer ids ``< num_tokens`` as one-hot, multi-hot or count vectors.
 
     For ``"multi_hot"`` and ``"count"`` the last axis holds the ids of one sample (so a batch
     is ``(batch, ids_per_sample)``); for ``"one_hot"`` each id becomes a vector.
     ``count_weights`` (count mode) weigh each id. The output feeds a ``Dense`` layer directly
     (it is a constant input: no gradient flows back into the ids).
+
+    With ``sparse=True``, a direct call returns a ``scipy.sparse.csr_matrix`` (inside a model
+    the layer passes dense batches on; see :mod:`keraslite.layers.sparse_outputs`).
 
     Math: ``multi_hot[b, j] = 1 if j in x[b, :]``; ``count[b, j] = sum_k w[b, k] [x[b, k] = j]``.
     """
@@ -51,9 +55,6 @@ class CategoryEncoding(DataLayerCalls, Layer):
                              "instead. Received: num_tokens=None")
         if num_tokens < 1:
             raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
-        if sparse:
-            raise ValueError("CategoryEncoding(sparse=True) needs TensorFlow's sparse "
-                             "tensors; keraslite outputs dense arrays. Received: sparse=True")
         self.num_tokens = num_tokens
         self.output_mode = output_mode
         self.sparse = sparse
@@ -67,6 +68,9 @@ class CategoryEncoding(DataLayerCalls, Layer):
         if count_weights is not None:
             weights = xp.asarray(count_weights.value if isinstance(count_weights, Tensor)
                                  else count_weights, dtype=self.dtype)
+        if self.sparse and self._direct_call:
+            return encode_csr(to_numbers(inputs), self.output_mode, self.num_tokens,
+                              "CategoryEncoding", weights)
         out = encode(to_numbers(inputs), self.output_mode, self.num_tokens, weights)
         return Tensor(out.astype(self.dtype))
 
@@ -83,13 +87,14 @@ class CategoryEncoding(DataLayerCalls, Layer):
         return config
 
 
-class Hashing(DataLayerCalls, Layer):
+class Hashing(DirectCalls, DataLayerCalls, Layer):
     """Hash strings or integers into ``num_bins`` bins (``tf.strings.to_hash_bucket_fast``).
 
     A value becomes ``Fingerprint64(str(value)) % num_bins`` (floats are truncated to ints
     first); with ``salt`` the keyed SipHash-2-4 is used instead. With ``mask_value``, that
     value maps to 0 and the others to ``1 + hash % (num_bins - 1)``. ``output_mode`` may
-    also be ``"one_hot"``, ``"multi_hot"`` or ``"count"`` (vectors of ``num_bins``).
+    also be ``"one_hot"``, ``"multi_hot"`` or ``"count"`` (vectors of ``num_bins``), with
+    ``sparse=True`` a ``scipy.sparse.csr_matrix`` when called directly on data.
     """
 
     _keeps_int_inputs = True
@@ -110,9 +115,7 @@ class Hashing(DataLayerCalls, Layer):
         if output_mode not in modes:
             raise ValueError(f"Invalid value for argument `output_mode`. Expected one of "
                              f"{modes}. Received: output_mode={output_mode}")
-        if sparse:
-            raise ValueError("Hashing(sparse=True) needs TensorFlow's sparse tensors; "
-                             "keraslite outputs dense arrays. Received: sparse=True")
+        check_sparse_mode("Hashing", sparse, output_mode)
         if isinstance(salt, int):
             salt = [salt, salt]
         elif salt is not None:
@@ -157,6 +160,8 @@ class Hashing(DataLayerCalls, Layer):
             return Tensor(bins.astype(self.dtype))
         if self.output_mode == "one_hot" and bins.ndim and bins.shape[-1] == 1:
             bins = bins[..., 0]
+        if self.sparse and self._direct_call:
+            return encode_csr(bins, self.output_mode, self.num_bins, "Hashing")
         return Tensor(encode(bins, self.output_mode, self.num_bins).astype(self.dtype))
 
     def compute_output_shape(self, input_shape: Any) -> tuple:

@@ -58,7 +58,8 @@ class Embedding(Layer):
             pooling layers, losses and metrics honour (see :mod:`keraslite.layers.masks`).
         weights: a pretrained ``(input_dim, output_dim)`` matrix (or ``[matrix]``); pass
             ``trainable=False`` to keep it frozen.
-        input_length: Keras 2's argument, accepted and ignored (with a one-line note).
+        input_length: Keras 2's argument, accepted and ignored (with a one-line note); data
+            padded to another length gets the ``padded-length-changed`` warning.
 
     """
 
@@ -73,7 +74,10 @@ class Embedding(Layer):
                 raise ValueError(
                     f"`{arg}` must be a positive integer. Received: {arg}={value!r} (of type "
                     f"{type(value).__name__})")
+        input_length = kwargs.get("input_length")
         super().__init__(**kwargs)
+        # Keras 2's sequence length: ignored, but kept for the padded-length-changed diagnostic.
+        self._input_length_arg = input_length if isinstance(input_length, int) else None
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)

@@ -18,6 +18,7 @@ from typing import Any
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
 from keraslite.layers.base import Layer
+from keraslite.layers.sparse_outputs import DirectCalls, check_sparse_mode, lookup_csr
 from keraslite.layers.string_hashes import hash_bucket
 from keraslite.layers.text_common import (
     DataLayerCalls,
@@ -34,7 +35,7 @@ from keraslite.layers.text_common import (
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
-class IndexLookup(DataLayerCalls, Layer):
+class IndexLookup(DirectCalls, DataLayerCalls, Layer):
     """The shared lookup of `StringLookup` and `IntegerLookup` (see their docstrings)."""
 
     _strings = True
@@ -68,9 +69,7 @@ class IndexLookup(DataLayerCalls, Layer):
         if invert and output_mode != "int":
             raise ValueError(f"`output_mode` must be `'int'` when `invert` is true. Received: "
                              f"output_mode={output_mode}")
-        if sparse:
-            raise ValueError(f"{cls}(sparse=True) needs TensorFlow's sparse tensors; "
-                             "keraslite outputs dense arrays. Received: sparse=True")
+        check_sparse_mode(cls, sparse, output_mode)
         if idf_weights is not None and output_mode != "tf_idf":
             raise ValueError("`idf_weights` should only be set if `output_mode` is "
                              f"`'tf_idf'`. Received: output_mode={output_mode}")
@@ -315,6 +314,8 @@ class IndexLookup(DataLayerCalls, Layer):
         values = self._convert(inputs)
         ids = xp.asarray(self._lookup([self._key(v) for v in values.reshape(-1).tolist()]),
                          dtype=xp.int64).reshape(values.shape)
+        if self.sparse and self._direct_call:
+            return lookup_csr(self, ids)
         return Tensor(self._encode(ids))
 
     def _encode(self, ids: Any) -> Any:

@@ -30,6 +30,8 @@ class StringLookup(IndexLookup):
         invert: map ids back to tokens.
         output_mode: ``"int"``, ``"one_hot"``, ``"multi_hot"``, ``"count"`` or ``"tf_idf"``.
         pad_to_max_tokens: vectors of length ``max_tokens`` whatever the vocabulary size.
+        sparse: vector modes: a direct call returns a ``scipy.sparse.csr_matrix`` (inside a
+            model, dense batches; see :mod:`keraslite.layers.sparse_outputs`).
         encoding: how bytes inputs are decoded.
     """
 

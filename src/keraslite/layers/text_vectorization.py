@@ -18,6 +18,12 @@ from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, xp
 from keraslite.layers.base import Layer
 from keraslite.layers.lookup_layers import StringLookup
+from keraslite.layers.sparse_outputs import (
+    DirectCalls,
+    check_sparse_mode,
+    lookup_csr,
+    ragged_rows,
+)
 from keraslite.layers.text_common import (
     DataLayerCalls,
     adapt_batches,
@@ -41,7 +47,7 @@ def _check_choice(value: Any, allowed: tuple, argument: str) -> None:
                      f"{argument}={value!r}")
 
 
-class TextVectorization(DataLayerCalls, Layer):
+class TextVectorization(DirectCalls, DataLayerCalls, Layer):
     """Turn raw strings into token ids (``output_mode="int"``) or vectors over a vocabulary.
 
     Args:
@@ -57,6 +63,12 @@ class TextVectorization(DataLayerCalls, Layer):
         pad_to_max_tokens: vector modes: output vectors of length ``max_tokens``.
         vocabulary: a list of tokens (or a file with one token a line) instead of ``adapt``.
         idf_weights: tf-idf mode with ``vocabulary``: one weight per token.
+        sparse: vector modes: called directly on texts, return a ``scipy.sparse.csr_matrix``
+            (texts x vocabulary) that ``fit`` takes as it is; inside a model, dense batches.
+        ragged: int mode: called directly on texts, return a list with one unpadded 1-D
+            int64 array of ids per text (cut to ``output_sequence_length`` if set); inside a
+            model, batches padded to their longest text. See
+            :mod:`keraslite.layers.sparse_outputs`.
 
     ``adapt(data)`` learns the vocabulary from a list or array of strings, or from an iterable
     of batches (a ``tf.data.Dataset``, a generator): tokens ranked by count, ties by the larger
@@ -85,10 +97,10 @@ class TextVectorization(DataLayerCalls, Layer):
             raise ValueError("`output_sequence_length` must not be set if `output_mode` is "
                              f"not 'int'. Received output_sequence_length="
                              f"{output_sequence_length}.")
-        if ragged:
-            raise ValueError("TextVectorization(ragged=True) needs TensorFlow's ragged "
-                             "tensors; keraslite pads each batch instead (or set "
-                             "output_sequence_length). Received: ragged=True")
+        if ragged and output_mode != "int":
+            raise ValueError("`ragged` may only be true if `output_mode` is `'int'`. "
+                             f"Received: ragged={ragged} and output_mode={output_mode}")
+        check_sparse_mode("TextVectorization", sparse, output_mode)
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         kwargs.pop("dtype", None)
@@ -192,6 +204,8 @@ class TextVectorization(DataLayerCalls, Layer):
         ids = xp.asarray(lookup._lookup(texts.reshape(-1).tolist()),
                          dtype=xp.int64).reshape(texts.shape)
         if self._output_mode != "int":
+            if lookup.sparse and self._direct_call:
+                return lookup_csr(lookup, ids, "TextVectorization")
             return Tensor(lookup._encode(ids))
         width = self._output_sequence_length
         if width is not None and ids.ndim:
@@ -206,6 +220,9 @@ class TextVectorization(DataLayerCalls, Layer):
         lookup = self._lookup_layer
         rows, scalar = self._tokens(inputs)
         ids = [lookup._lookup(row) for row in rows]
+        if self._output_mode == "int" and self._ragged and self._direct_call:
+            out = ragged_rows(ids, self._output_sequence_length)
+            return out[0] if scalar else out
         if self._output_mode == "int":
             width = self._output_sequence_length
             if width is None:
@@ -219,6 +236,9 @@ class TextVectorization(DataLayerCalls, Layer):
             padded = xp.full((len(ids), max(width, 1)), -1, dtype=xp.int64)
             for i, row in enumerate(ids):
                 padded[i, :len(row)] = row
+            if lookup.sparse and self._direct_call:
+                first = padded[:, :1] if self._output_mode == "one_hot" else padded
+                return lookup_csr(lookup, first, "TextVectorization")  # one text: one row
             mode = "count" if self._output_mode == "tf_idf" else self._output_mode
             if mode == "one_hot":
                 out = encode(padded[:, :1], mode, lookup._depth())

@@ -96,6 +96,7 @@ class InputHandling:
                 columns = data_module.frame_columns(original if len(xs) == 1 else None)
                 hint = f" The DataFrame's columns are {columns}." if columns else ""
                 diagnostics.check_input_shape(want, a.shape)
+                diagnostics.check_sequence_length(self, i, want, a.shape)
                 raise ValueError(
                     f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
                     f"shape {t.shape}), but the data has samples of shape {got} (full shape "
