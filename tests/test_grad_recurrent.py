@@ -7,6 +7,8 @@ time steps, masks, initial states and ``go_backwards``.
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,34 @@ def test_gru_op(backwards, mask):
     check_gradients(lambda x, h, w, u, b, rb: recurrent.gru_sequence(
         x, h, w, u, b, rb, mask, "tanh", "sigmoid", backwards), args, full=False)
 
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_ops_results_do_not_share_reused_buffers(batch):
+    """Outputs and gradients stay valid after later calls reuse the ops' scratch buffers."""
+    def run(seed):
+        rng = np.random.default_rng(seed)
+        lstm = [rng.normal(size=s) * 0.6 for s in
+                [(batch, T, D), (batch, H), (batch, H), (D, 4 * H), (H, 4 * H), (4 * H,)]]
+        gru = [rng.normal(size=s) * 0.6 for s in
+               [(batch, T, D), (batch, H), (D, 3 * H), (H, 3 * H), (3 * H,), (3 * H,)]]
+        outs = []
+        for op, args in ((recurrent.lstm_sequence, lstm), (recurrent.gru_sequence, gru)):
+            ts = [Tensor(a, requires_grad=True) for a in args]
+            with recording():
+                y = op(*ts)
+            outs.append([y.value, *y.vjp(np.ones_like(y.value)), op(*args).value])
+        return outs
+
+    first = run(0)
+    kept = [[None if a is None else a.copy() for a in out] for out in first]
+    gc.collect()
+    run(1)
+    run(2)
+    for out, copy in zip(first, kept):
+        for a, b in zip(out, copy):
+            if a is not None:
+                np.testing.assert_array_equal(a, b)
 
 def _grads(layer, x, mask, seed):
     """Outputs and gradients (inputs and weights) of a scalar projection of the outputs."""

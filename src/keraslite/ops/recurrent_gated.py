@@ -299,7 +299,8 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
                 hn += h
             h = hn
     WS.give(proj)
-    y = xp.ascontiguousarray(_to_batch_major(hs))
+    y = xp.empty((n, steps, k), dt)  # a copy: hs goes back to the workspace
+    y[...] = _to_batch_major(hs)
 
     def vjp(g):
         g_all = _columns(g.transpose(1, 2, 0), dt)  # (steps, k, n), processing order
