@@ -7,12 +7,16 @@ the shapes of bench workloads lstm_lm, lstm_seq (both directions) and gru_1d, as
 call (time.process_time, medians over rounds). With ``--old`` a second implementation of the
 module (e.g. ``git show main:src/keraslite/ops/recurrent.py > /tmp/old.py``) is timed
 interleaved with the current one, round by round, so that machine noise hits both alike.
+As in the workloads (no ``return_sequences``), only the last step's output is used: ops that
+take ``last_only`` get it; others get a gradient that is zero except at the last step
+(``--all-steps`` uses every step's output instead).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import statistics
 import sys
 import time
@@ -52,13 +56,19 @@ def _inputs(kind, n, steps, d, k, dtype, rng):
     return [x, *states, *weights]
 
 
-def _once(module, kind, args, g, go_backwards):
+def _once(module, kind, args, g, go_backwards, all_steps):
     op = module.lstm_sequence if kind == "lstm" else module.gru_sequence
+    last = not all_steps and "last_only" in inspect.signature(op).parameters
     t0 = time.process_time()
     with recording():
-        y = op(*args, go_backwards=go_backwards)
+        y = op(*args, go_backwards=go_backwards, **({"last_only": True} if last else {}))
     t1 = time.process_time()
-    y.vjp(g)
+    if last:
+        y.vjp(g[:, -1:])
+    else:
+        if not all_steps:
+            g = np.concatenate([np.zeros_like(g[:, 1:]), g[:, -1:]], axis=1)
+        y.vjp(g)
     t2 = time.process_time()
     return t1 - t0, t2 - t1
 
@@ -70,6 +80,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5, help="calls per round (the mean is kept)")
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--only", nargs="*", default=list(CASES))
+    parser.add_argument("--all-steps", action="store_true",
+                        help="use every step's output (return_sequences=True)")
     opts = parser.parse_args()
     impls = {"new": recurrent}
     if opts.old:
@@ -86,7 +98,8 @@ def main() -> None:
                 fw = bw = 0.0
                 for _ in range(opts.reps):
                     for direction in range(dirs):
-                        a, b = _once(module, kind, args, g, bool(direction))
+                        a, b = _once(module, kind, args, g, bool(direction),
+                                     opts.all_steps)
                         fw, bw = fw + a, bw + b
                 times[key][0].append(fw / opts.reps * 1e3)
                 times[key][1].append(bw / opts.reps * 1e3)

@@ -35,23 +35,39 @@ def test_simple_rnn_op(backwards, mask):
         x, h, w, u, b, mask, "tanh", backwards), args, full=False)
 
 
+@pytest.mark.parametrize("last_only", [False, True], ids=["all", "last"])
 @pytest.mark.parametrize("acts", [("tanh", "sigmoid"), ("relu", "hard_sigmoid")])
 @pytest.mark.parametrize("backwards", [False, True], ids=["fwd", "bwd"])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["nomask", "mask"])
-def test_lstm_op(backwards, mask, acts):
+def test_lstm_op(backwards, mask, acts, last_only):
     args = [_rand(N, T, D), _rand(N, H), _rand(N, H), _rand(D, 4 * H), _rand(H, 4 * H),
             _rand(4 * H)]
     check_gradients(lambda x, h, c, w, u, b: recurrent.lstm_sequence(
-        x, h, c, w, u, b, mask, acts[0], acts[1], backwards), args, full=False)
+        x, h, c, w, u, b, mask, acts[0], acts[1], backwards, last_only), args, full=False)
 
 
+@pytest.mark.parametrize("last_only", [False, True], ids=["all", "last"])
+@pytest.mark.parametrize("features", [D, 1], ids=["d2", "d1"])
 @pytest.mark.parametrize("backwards", [False, True], ids=["fwd", "bwd"])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["nomask", "mask"])
-def test_gru_op(backwards, mask):
-    args = [_rand(N, T, D), _rand(N, H), _rand(D, 3 * H), _rand(H, 3 * H), _rand(3 * H),
-            _rand(3 * H)]
+def test_gru_op(backwards, mask, features, last_only):
+    args = [_rand(N, T, features), _rand(N, H), _rand(features, 3 * H), _rand(H, 3 * H),
+            _rand(3 * H), _rand(3 * H)]
     check_gradients(lambda x, h, w, u, b, rb: recurrent.gru_sequence(
-        x, h, w, u, b, rb, mask, "tanh", "sigmoid", backwards), args, full=False)
+        x, h, w, u, b, rb, mask, "tanh", "sigmoid", backwards, last_only), args, full=False)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_last_only_is_the_last_step(kind):
+    x, h = _rand(N, T, D), _rand(N, H)
+    if kind == "lstm":
+        args = [x, h, _rand(N, H), _rand(D, 4 * H), _rand(H, 4 * H), _rand(4 * H)]
+        op = recurrent.lstm_sequence
+    else:
+        args = [x, h, _rand(D, 3 * H), _rand(H, 3 * H), _rand(3 * H), _rand(3 * H)]
+        op = recurrent.gru_sequence
+    full = op(*args, mask=MASK).value
+    np.testing.assert_array_equal(op(*args, mask=MASK, last_only=True).value, full[:, -1:])
 
 
 

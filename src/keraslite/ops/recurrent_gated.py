@@ -94,8 +94,12 @@ def _sigmoid_from_tanh(block):
 
 def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, bias: Any = None,
                   mask: Any = None, activation: str = "tanh",
-                  recurrent_activation: str = "sigmoid", go_backwards: bool = False) -> Any:
+                  recurrent_activation: str = "sigmoid", go_backwards: bool = False,
+                  last_only: bool = False) -> Any:
     """The LSTM over all steps (Keras' gate order i, f, c, o); returns Y = [h_t, c_t] per step.
+
+    With ``last_only`` Y holds only the final states, shape ``(batch, 1, 2·units)`` (what a
+    layer without ``return_sequences`` needs: no per-step output and no per-step gradient).
 
     z = x_t·W + b + h_{t-1}·U,  i = σ(z_i), f = σ(z_f), g = act(z_c), o = σ(z_o),
     c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ act(c_t)  (σ: the recurrent activation).
@@ -159,21 +163,29 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
                 cn += c
             h, c = hn, cn
     WS.give(proj)
-    y = xp.empty((n, steps, 2 * k), dt)
-    y[:, :, :k] = _to_batch_major(hs)
-    y[:, :, k:] = _to_batch_major(cs)
+    y = xp.empty((n, 1 if last_only else steps, 2 * k), dt)
+    y[:, :, :k] = _to_batch_major(hs[-1:] if last_only else hs)
+    y[:, :, k:] = _to_batch_major(cs[-1:] if last_only else cs)
 
     def vjp(g):
-        gt_all = _columns(g.transpose(1, 2, 0), dt)  # (steps, 2k, n), processing order
+        if last_only:  # the gradient enters at the last step only: th, tc are dh, dc
+            gt_all = None
+            dh = xp.array(g[:, 0, :k].T, dtype=dt, order="C")
+            dc = xp.array(g[:, 0, k:].T, dtype=dt, order="C")
+            th, tc = dh, dc
+        else:
+            gt_all = _columns(g.transpose(1, 2, 0), dt)  # (steps, 2k, n), processing order
+            dh = xp.zeros((k, n), dt)
+            dc = xp.zeros((k, n), dt)
+            th, tc = xp.empty((k, n), dt), xp.empty((k, n), dt)
         dzs = WS.take((steps, 4 * k, n), dt)
-        dh = xp.zeros((k, n), dt)
-        dc = xp.zeros((k, n), dt)
-        th, tc, t1 = (xp.empty((k, n), dt) for _ in range(3))
+        t1 = xp.empty((k, n), dt)
         t3 = xp.empty((3 * k, n), dt)
         with one_blas_thread():
             for s in range(steps - 1, -1, -1):
-                xp.add(gt_all[s, :k], dh, out=th)
-                xp.add(gt_all[s, k:], dc, out=tc)
+                if gt_all is not None:
+                    xp.add(gt_all[s, :k], dh, out=th)
+                    xp.add(gt_all[s, k:], dc, out=tc)
                 if m is not None:
                     mt = m[order[s]]
                     carry_h, carry_c = th * (1.0 - mt), tc * (1.0 - mt)
@@ -219,7 +231,7 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
             du = (prev.reshape(k, steps * n) @ cols.T)[:, inv]
             WS.give(prev)
         dx, dw, db = _input_grads(x, kernel, xv, wp, cols, go_backwards)
-        WS.give(gt_all, dzs, cols3)
+        WS.give(dzs, cols3, *([] if gt_all is None else [gt_all]))
         dw = None if dw is None else dw[:, inv]
         db = db[inv] if bias is not None else None
         return dx, dh.T, dc.T, dw, du, db
@@ -230,8 +242,11 @@ def lstm_sequence(x: Any, h0: Any, c0: Any, kernel: Any, recurrent_kernel: Any, 
 
 def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias: Any = None,
                  recurrent_bias: Any = None, mask: Any = None, activation: str = "tanh",
-                 recurrent_activation: str = "sigmoid", go_backwards: bool = False) -> Any:
+                 recurrent_activation: str = "sigmoid", go_backwards: bool = False,
+                 last_only: bool = False) -> Any:
     """The GRU with ``reset_after=True`` (Keras 3's default; gate order z, r, h).
+
+    Returns Y = [h_1 ... h_T], or with ``last_only`` only h_T as ``(batch, 1, units)``.
 
     x_t·W + b_in = [x_z, x_r, x_h],  h_{t-1}·U + b_rec = [r_z, r_r, r_h],
     z = σ(x_z + r_z),  r = σ(x_r + r_r),  ĥ = act(x_h + r ⊙ r_h),  h_t = z ⊙ h_{t-1} + (1-z) ⊙ ĥ.
@@ -299,19 +314,23 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
                 hn += h
             h = hn
     WS.give(proj)
-    y = xp.empty((n, steps, k), dt)  # a copy: hs goes back to the workspace
-    y[...] = _to_batch_major(hs)
+    y = xp.empty((n, 1 if last_only else steps, k), dt)  # a copy: hs returns to the workspace
+    y[...] = _to_batch_major(hs[-1:] if last_only else hs)
 
     def vjp(g):
-        g_all = _columns(g.transpose(1, 2, 0), dt)  # (steps, k, n), processing order
+        # (steps, k, n) in processing order; with last_only the gradient enters once, as dh
+        g_all = None if last_only else _columns(g.transpose(1, 2, 0), dt)
         drs = WS.take((steps, 3 * k, n), dt)  # [a_z, a_r, a_h ⊙ r]
         ahs = WS.take((steps, k, n), dt)
-        dh = xp.zeros((k, n), dt)
+        dh = xp.array(g[:, 0].T, dtype=dt, order="C") if last_only else xp.zeros((k, n), dt)
         dn, t1 = xp.empty((k, n), dt), xp.empty((k, n), dt)
         t2 = xp.empty((2 * k, n), dt)
         with one_blas_thread():
             for s in range(steps - 1, -1, -1):
-                xp.add(g_all[s], dh, out=dn)
+                if g_all is None:
+                    dn, dh = dh, dn  # the incoming gradient; dh's buffer is free
+                else:
+                    xp.add(g_all[s], dh, out=dn)
                 if m is not None:
                     mt = m[order[s]]
                     carry = dn * (1.0 - mt)
@@ -353,7 +372,7 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
         drb = rec.sum(axis=1) if recurrent_bias is not None else None
         rec3[2 * k:] = ahs.transpose(1, 0, 2)  # the input side takes a_h, not a_h ⊙ r
         dx, dw, db = _input_grads(x, kernel, xv, w, rec, go_backwards)
-        WS.give(g_all, drs, ahs, rec3)
+        WS.give(drs, ahs, rec3, *([] if g_all is None else [g_all]))
         return dx, dh.T, dw, du, db if input_bias is not None else None, drb
 
     WS.give_when_dead(vjp, gates, hh_all, hs)
