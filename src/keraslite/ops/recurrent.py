@@ -1,12 +1,15 @@
 """Whole-sequence recurrent primitives: SimpleRNN, LSTM and GRU as one op each, with BPTT.
 
 Running a recurrent layer as plain ops would record ~10 tape nodes per time step. Here each
-layer kind is ONE op: the inputs of all time steps are projected in one matrix product
-(X·W + b for the whole batch and sequence), the time loop writes into preallocated time-major
-buffers (each step's slice is contiguous) with in-place activations, and the vector-Jacobian
-product backpropagates through time with the gate gradients fused, then forms the weight
-gradients with one matrix product each over all steps. The small per-step products run on one
-BLAS thread (threadpoolctl, when installed): on two busy cores, threads only contend there.
+layer kind is ONE op: the inputs of all time steps are projected at once (X·W + b for the
+whole batch and sequence), the time loop writes into preallocated buffers with in-place
+activations, and the vector-Jacobian product backpropagates through time with the gate
+gradients fused, then forms the weight gradients with one matrix product each over all steps.
+The small per-step products run on one BLAS thread (threadpoolctl, when installed): on two
+busy cores, threads only contend there. SimpleRNN is here (batch-major buffers); the LSTM
+(``recurrent_lstm.py``) and GRU (``recurrent_gated.py``) keep their states feature-major, so
+that each gate is a contiguous block, and reuse their large buffers (``workspace.py``).
+With ``last_only`` (LSTM, GRU) an op returns only the final states, ``(batch, 1, S)``.
 
 Every op returns ``Y`` of shape ``(batch, time, S)``: the states after each processed step
 (for an LSTM, ``S = 2·units``: ``[h, c]``; otherwise ``S = units``). With a mask, a masked step
@@ -26,7 +29,8 @@ from keraslite.autodiff import node
 from keraslite.backend import xp
 from keraslite.ops.core import value_of
 from keraslite.ops.recurrent_base import ACT, needs, one_blas_thread, supported
-from keraslite.ops.recurrent_gated import gru_sequence, lstm_sequence
+from keraslite.ops.recurrent_gated import gru_sequence
+from keraslite.ops.recurrent_lstm import lstm_sequence
 
 __all__ = ["gru_sequence", "lstm_sequence", "simple_rnn_sequence", "supported"]
 
