@@ -130,7 +130,8 @@ def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias
         wt[:2 * k] *= 0.5
         if bvec is not None:
             bvec[:2 * k] *= 0.5
-    proj = _project(wt, xv, None if bvec is None else bvec[:, None])
+    with one_blas_thread():  # one small product per step: BLAS threads would only wait
+        proj = _project(wt, xv, None if bvec is None else bvec[:, None])
     steps, _, n = proj.shape
     dt = proj.dtype
     m = _mask_rows(mask, dt)

@@ -85,7 +85,8 @@ def _lstm(x: Any, params: list, mask: Any, activation: str, recurrent_activation
     k = value_of(params[0][3]).shape[0]
     nd = len(params)
     n, steps, _ = xv.shape
-    perm, ups, wps, ut, proj = _stacked_inputs(xv, params, k, fast, dt)
+    with one_blas_thread():  # one small product per step: BLAS threads would only wait
+        perm, ups, wps, ut, proj = _stacked_inputs(xv, params, k, fast, dt)
     m = None
     if mask is not None:
         mt_all = xp.asarray(value_of(mask)).T.astype(dt)  # (steps, n), time order
