@@ -4,8 +4,8 @@
 
 Times one forward and one backward (the op's vjp) of ``lstm_sequence`` / ``gru_sequence`` at
 the shapes of bench workloads lstm_lm, lstm_seq (both directions) and gru_1d, as CPU time per
-call (time.process_time, medians over rounds). With ``--old`` a second implementation of the
-module (e.g. ``git show main:src/keraslite/ops/recurrent.py > /tmp/old.py``) is timed
+call (time.process_time, medians over rounds). With ``--old`` a second implementation (one
+file defining both ops, e.g. ``git show bffdebb:src/keraslite/ops/recurrent.py``) is timed
 interleaved with the current one, round by round, so that machine noise hits both alike.
 As in the workloads (no ``return_sequences``), only the last step's output is used: ops that
 take ``last_only`` get it; others get a gradient that is zero except at the last step
