@@ -98,6 +98,20 @@ def test_ops_results_do_not_share_reused_buffers(batch):
             if a is not None:
                 np.testing.assert_array_equal(a, b)
 
+
+def test_workspace_reuses_buffers_within_its_limits():
+    from keraslite.ops.workspace import Workspace
+
+    ws = Workspace(per_key=1, max_bytes=1000)
+    a = ws.take((10, 10), "float32")  # 400 bytes
+    b = ws.take((10, 10), "float32")
+    ws.give(a, b)  # one kept per key
+    assert ws.take((10, 10), "float32") is a
+    assert ws.take((10, 10), "float32") is not b
+    big = ws.take((20, 20), "float32")  # 1600 bytes: over the limit, not kept
+    ws.give(big)
+    assert ws.take((20, 20), "float32") is not big
+
 def _grads(layer, x, mask, seed):
     """Outputs and gradients (inputs and weights) of a scalar projection of the outputs."""
     xt = Tensor(x, requires_grad=True)
