@@ -146,7 +146,7 @@ def _lstm(x: Any, params: list, mask: Any, activation: str, recurrent_activation
             th, tc = xp.empty((nd, k, n), dt), xp.empty((nd, k, n), dt)
         dzs = WS.take((steps, nd, 4 * k, n), dt)
         t1 = xp.empty((nd, k, n), dt)
-        t3 = xp.empty((nd, 3 * k, n), dt)
+        deriv = xp.empty((nd, 4 * k, n), dt)
         upst = xp.stack(ups).astype(dt, copy=False)
         with one_blas_thread():
             for s in range(steps - 1, -1, -1):
@@ -174,13 +174,11 @@ def _lstm(x: Any, params: list, mask: Any, activation: str, recurrent_activation
                 xp.multiply(tc, cs[s - 1] if s else c0t, out=dz[:, k:2 * k])
                 xp.multiply(th, ac, out=dz[:, 2 * k:3 * k])
                 xp.multiply(tc, i, out=dz[:, 3 * k:])
-                if fast:
-                    xp.subtract(1.0, gt[:, :3 * k], out=t3)
-                    t3 *= gt[:, :3 * k]
-                    dz[:, :3 * k] *= t3
-                    xp.multiply(gg, gg, out=t1)
-                    xp.subtract(1.0, t1, out=t1)
-                    dz[:, 3 * k:] *= t1
+                if fast:  # σ' = s - s² for i, f, o and tanh' = 1 - g² for c, then one product
+                    xp.multiply(gt, gt, out=deriv)
+                    xp.subtract(gt[:, :3 * k], deriv[:, :3 * k], out=deriv[:, :3 * k])
+                    xp.subtract(1.0, deriv[:, 3 * k:], out=deriv[:, 3 * k:])
+                    dz *= deriv
                 else:
                     dz[:, :3 * k] *= dfr(gt[:, :3 * k])
                     dz[:, 3 * k:] *= dfa(gg)
