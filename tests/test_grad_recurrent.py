@@ -7,6 +7,8 @@ time steps, masks, initial states and ``go_backwards``.
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -33,24 +35,82 @@ def test_simple_rnn_op(backwards, mask):
         x, h, w, u, b, mask, "tanh", backwards), args, full=False)
 
 
+@pytest.mark.parametrize("last_only", [False, True], ids=["all", "last"])
 @pytest.mark.parametrize("acts", [("tanh", "sigmoid"), ("relu", "hard_sigmoid")])
 @pytest.mark.parametrize("backwards", [False, True], ids=["fwd", "bwd"])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["nomask", "mask"])
-def test_lstm_op(backwards, mask, acts):
+def test_lstm_op(backwards, mask, acts, last_only):
     args = [_rand(N, T, D), _rand(N, H), _rand(N, H), _rand(D, 4 * H), _rand(H, 4 * H),
             _rand(4 * H)]
     check_gradients(lambda x, h, c, w, u, b: recurrent.lstm_sequence(
-        x, h, c, w, u, b, mask, acts[0], acts[1], backwards), args, full=False)
+        x, h, c, w, u, b, mask, acts[0], acts[1], backwards, last_only), args, full=False)
 
 
+@pytest.mark.parametrize("last_only", [False, True], ids=["all", "last"])
+@pytest.mark.parametrize("features", [D, 1], ids=["d2", "d1"])
 @pytest.mark.parametrize("backwards", [False, True], ids=["fwd", "bwd"])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["nomask", "mask"])
-def test_gru_op(backwards, mask):
-    args = [_rand(N, T, D), _rand(N, H), _rand(D, 3 * H), _rand(H, 3 * H), _rand(3 * H),
-            _rand(3 * H)]
+def test_gru_op(backwards, mask, features, last_only):
+    args = [_rand(N, T, features), _rand(N, H), _rand(features, 3 * H), _rand(H, 3 * H),
+            _rand(3 * H), _rand(3 * H)]
     check_gradients(lambda x, h, w, u, b, rb: recurrent.gru_sequence(
-        x, h, w, u, b, rb, mask, "tanh", "sigmoid", backwards), args, full=False)
+        x, h, w, u, b, rb, mask, "tanh", "sigmoid", backwards, last_only), args, full=False)
 
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_last_only_is_the_last_step(kind):
+    x, h = _rand(N, T, D), _rand(N, H)
+    if kind == "lstm":
+        args = [x, h, _rand(N, H), _rand(D, 4 * H), _rand(H, 4 * H), _rand(4 * H)]
+        op = recurrent.lstm_sequence
+    else:
+        args = [x, h, _rand(D, 3 * H), _rand(H, 3 * H), _rand(3 * H), _rand(3 * H)]
+        op = recurrent.gru_sequence
+    full = op(*args, mask=MASK).value
+    np.testing.assert_array_equal(op(*args, mask=MASK, last_only=True).value, full[:, -1:])
+
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_ops_results_do_not_share_reused_buffers(batch):
+    """Outputs and gradients stay valid after later calls reuse the ops' scratch buffers."""
+    def run(seed):
+        rng = np.random.default_rng(seed)
+        lstm = [rng.normal(size=s) * 0.6 for s in
+                [(batch, T, D), (batch, H), (batch, H), (D, 4 * H), (H, 4 * H), (4 * H,)]]
+        gru = [rng.normal(size=s) * 0.6 for s in
+               [(batch, T, D), (batch, H), (D, 3 * H), (H, 3 * H), (3 * H,), (3 * H,)]]
+        outs = []
+        for op, args in ((recurrent.lstm_sequence, lstm), (recurrent.gru_sequence, gru)):
+            ts = [Tensor(a, requires_grad=True) for a in args]
+            with recording():
+                y = op(*ts)
+            outs.append([y.value, *y.vjp(np.ones_like(y.value)), op(*args).value])
+        return outs
+
+    first = run(0)
+    kept = [[None if a is None else a.copy() for a in out] for out in first]
+    gc.collect()
+    run(1)
+    run(2)
+    for out, copy in zip(first, kept):
+        for a, b in zip(out, copy):
+            if a is not None:
+                np.testing.assert_array_equal(a, b)
+
+
+def test_workspace_reuses_buffers_within_its_limits():
+    from keraslite.ops.workspace import Workspace
+
+    ws = Workspace(per_key=1, max_bytes=1000)
+    a = ws.take((10, 10), "float32")  # 400 bytes
+    b = ws.take((10, 10), "float32")
+    ws.give(a, b)  # one kept per key
+    assert ws.take((10, 10), "float32") is a
+    assert ws.take((10, 10), "float32") is not b
+    big = ws.take((20, 20), "float32")  # 1600 bytes: over the limit, not kept
+    ws.give(big)
+    assert ws.take((20, 20), "float32") is not big
 
 def _grads(layer, x, mask, seed):
     """Outputs and gradients (inputs and weights) of a scalar projection of the outputs."""

@@ -61,6 +61,11 @@ class _Builtin(RNN):
                    activations.get(n) is getattr(cell, a)
                    for n, a in zip(names, ("activation", "recurrent_activation")))
 
+    def _last_only(self, mask: Any) -> bool:
+        """Whether the fused op may return only the final states (no per-step outputs)."""
+        return not self.return_sequences and not (mask is not None and
+                                                  self.zero_output_for_mask)
+
     def get_config(self) -> dict:
         config = super().get_config()
         config.pop("cell")
@@ -124,7 +129,8 @@ class LSTM(_Builtin):
         y = recurrent.lstm_sequence(
             x, initial_state[0], initial_state[1], cell.kernel, cell.recurrent_kernel,
             cell.bias, mask, activations.serialize(cell.activation),
-            activations.serialize(cell.recurrent_activation), self.go_backwards)
+            activations.serialize(cell.recurrent_activation), self.go_backwards,
+            self._last_only(mask))
         k = cell.units
         last = y[:, -1]
         return y[:, :, :k], [last[:, :k], last[:, k:]]
@@ -156,5 +162,6 @@ class GRU(_Builtin):
             x, initial_state[0], cell.kernel, cell.recurrent_kernel,
             None if b is None else b[0], None if b is None else b[1], mask,
             activations.serialize(cell.activation),
-            activations.serialize(cell.recurrent_activation), self.go_backwards)
+            activations.serialize(cell.recurrent_activation), self.go_backwards,
+            self._last_only(mask))
         return y, [y[:, -1]]
