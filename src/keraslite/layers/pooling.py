@@ -12,6 +12,7 @@ from typing import Any
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
+from keraslite.layers.conv_kernels import MaxPoolKernel
 from keraslite.layers.shape_inference import ShapeInferenceMixin
 from keraslite.ops.conv_utils import (
     normalize_data_format,
@@ -54,6 +55,15 @@ class Pooling(ShapeInferenceMixin, Layer):
         self.padding = normalize_padding(padding)
         self.data_format = normalize_data_format(data_format)
         self.built = True
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for max pooling whose windows tile the input (stride = pool
+        size, valid padding, channels last); else None (the tape).
+        """
+        if type(self)._op is not ops.max_pool or self.strides != self.pool_size or \
+                self.padding != "valid" or self.data_format != "channels_last":
+            return None
+        return MaxPoolKernel(self)
 
     def call(self, inputs: Any) -> Tensor:
         return type(self)._op(inputs, self.pool_size, self.strides, self.padding,

@@ -1,0 +1,143 @@
+"""The arrays of one ungrouped convolution  a = f(conv(x, W) + b): im2col, GEMM, col2im.
+
+:class:`ConvGemm` holds what depends only on the shapes (padding, output size, the strided
+slice each kernel tap reads) and, when ``reuse`` is set, the work arrays, so that the training
+engine's convolution kernel (:mod:`keraslite.layers.conv_kernels`) allocates nothing after its
+first step. The op :func:`keraslite.ops.convolution.conv_bias_act` runs the same code with
+fresh arrays, so the two paths give the same numbers.
+
+With M = N Π out output positions, K = Π k · C patch entries and F filters:
+
+- forward: the patch matrix ``cols`` (M, K) (plus a column of ones when there is a bias, so
+  that z = [cols 1] [W; b] is one product), z = cols [W; b], a = f(z) in place. With one input
+  channel the patch matrix is built transposed, ``colsT`` (K, M), one contiguous row per tap
+  (Π k slice copies instead of an element-wise gather), and multiplied as ``colsT.T``.
+- backward, with gz = g ⊙ f'(z) (for relu g ⊙ [a > 0]):  [dW; db] = colsᵀ gz, and
+  dx_pad = Σ_t shift_t(gz W_tᵀ), one product per tap t, added into the strided slice it read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from keraslite.backend import xp
+from keraslite.ops.conv_utils import conv_pads, tap_slices, windows
+from keraslite.ops.nn import _FUSED
+
+
+class ConvGemm:
+    """One convolution's geometry for a channels-last input shape (and, with ``reuse``, its
+    work arrays). ``forward`` keeps what ``backward`` needs until the next ``forward``.
+    """
+
+    def __init__(self, x_shape: tuple, w_shape: tuple, strides: tuple, dilation: tuple,
+                 padding: str, bias: bool, activation: str, dtype: Any,
+                 reuse: bool = False) -> None:
+        rank = len(x_shape) - 2
+        self.ksize = tuple(w_shape[:rank])
+        self.strides, self.dilation = strides, dilation
+        sizes = [conv_pads(n, k, s, d, padding)
+                 for n, k, s, d in zip(x_shape[1:-1], self.ksize, strides, dilation)]
+        self.pads = tuple(p for p, _ in sizes)
+        self.out = tuple(o for _, o in sizes)
+        self.x_shape = tuple(x_shape)
+        self.padded = any(b or a for b, a in self.pads)
+        self.padded_shape = (x_shape[0],) + tuple(
+            n + b + a for n, (b, a) in zip(x_shape[1:-1], self.pads)) + (x_shape[-1],)
+        self.interior = (slice(None),) + tuple(
+            slice(b, b + n) for n, (b, _) in zip(x_shape[1:-1], self.pads)) + (slice(None),)
+        self.m = x_shape[0] * math.prod(self.out)
+        self.channels, self.filters = x_shape[-1], w_shape[-1]
+        self.k = math.prod(self.ksize) * self.channels
+        self.bias, self.activation, self.dtype, self.reuse = bias, activation, dtype, reuse
+        self.act_forward, self.act_backward = _FUSED[activation]
+        self.slices = [tap_slices(t, strides, dilation, self.out)
+                       for t in itertools.product(*map(range, self.ksize))]
+        self.transposed = self.channels == 1
+        self._arrays: dict = {}
+
+    def _array(self, role: str, shape: tuple, dtype: Any = None, zero: bool = False) -> Any:
+        """A work array: fresh, or with ``reuse`` the same one at every step (``zero``: filled
+        with zeros when made; the caller keeps the parts it never writes at zero).
+        """
+        dtype = self.dtype if dtype is None else dtype
+        if not self.reuse:
+            return xp.zeros(shape, dtype) if zero else xp.empty(shape, dtype)
+        array = self._arrays.get(role)
+        if array is None:
+            array = self._arrays[role] = xp.zeros(shape, dtype) if zero else \
+                xp.empty(shape, dtype)
+        return array
+
+    def _pad(self, x: Any) -> Any:
+        if not self.padded:
+            return x
+        xpad = self._array("xpad", self.padded_shape, zero=True)  # the border stays zero
+        xpad[self.interior] = x
+        return xpad
+
+    def _patches(self, xpad: Any) -> Any:
+        """The patch matrix (M, K [+ 1]) (a transposed view for one input channel)."""
+        m, k, kb = self.m, self.k, self.k + self.bias
+        if self.transposed:
+            cols_t = self._array("cols", (kb, m))
+            taps = cols_t[:k].reshape((k, xpad.shape[0]) + self.out)
+            for t, where in enumerate(self.slices):
+                taps[t] = xpad[where][..., 0]
+            if self.bias:
+                cols_t[k] = 1
+            return cols_t.T
+        cols = self._array("cols", (m, kb))
+        win = windows(xpad, self.ksize, self.strides, self.dilation, self.out)
+        cols[:, :k].reshape(win.shape)[...] = win
+        if self.bias:
+            cols[:, k] = 1
+        return cols
+
+    def forward(self, x: Any, w: Any, b: Any = None) -> Any:
+        """The activation f(cols [W; b]) as ``(N, *out, F)``, ``x`` channels-last."""
+        self.cols = cols = self._patches(self._pad(x))
+        self.wm = wm = w.reshape(self.k, self.filters)
+        if self.bias:
+            w_ext = self._array("w_ext", (self.k + 1, self.filters))
+            w_ext[:-1] = wm
+            w_ext[-1] = b
+        else:
+            w_ext = wm
+        z = xp.matmul(cols, w_ext, out=self._array("z", (self.m, self.filters)))
+        self.a = self.act_forward(z)
+        return self.a.reshape((self.x_shape[0],) + self.out + (self.filters,))
+
+    def backward(self, g: Any, need_kernel: bool, need_input: bool,
+                 overwrite: bool = False) -> tuple:
+        """``(dx, dW, db)`` for the gradient ``g`` of a (None where not needed; dW and db
+        are views of one fresh array). ``overwrite``: ``g`` may be written over.
+        """
+        own = overwrite or not g.flags.c_contiguous  # may gz be written over?
+        gz = xp.ascontiguousarray(g).reshape(self.m, self.filters)
+        if self.activation == "relu":  # g ⊙ [a > 0]: the same numbers as g ⊙ sign(a)
+            positive = xp.greater(self.a, 0, out=self._array("mask", self.a.shape, bool))
+            gz = xp.multiply(gz, positive, out=gz if own else None)
+        elif self.activation != "linear":
+            gz = self.act_backward(gz, self.a)
+        gw = gb = gx = None
+        if need_kernel or self.bias:
+            gwb = self.cols.T @ gz
+            gw = gwb[:self.k] if need_kernel else None
+            gb = gwb[self.k] if self.bias else None
+        if need_input:
+            gx = self._col2im(gz)
+        return gx, gw, gb
+
+    def _col2im(self, gz: Any) -> Any:
+        """The input gradient Σ_t shift_t(gz W_tᵀ) over the taps t (im2col's adjoint)."""
+        dx = self._array("dx", self.padded_shape)
+        dx[...] = 0
+        per_tap = self.wm.reshape(-1, self.channels, self.filters)
+        part = self._array("part", (self.m, self.channels))
+        shape = (self.x_shape[0],) + self.out + (self.channels,)
+        for t, where in enumerate(self.slices):
+            dx[where] += xp.matmul(gz, per_tap[t].T, out=part).reshape(shape)
+        return dx[self.interior] if self.padded else dx
