@@ -26,7 +26,16 @@ class ConvKernel:
         self.layer = layer
         self.kernel, self.bias = layer.kernel, layer.bias
         self.variables = [layer.kernel] + ([] if layer.bias is None else [layer.bias])
+        self.activation = layer._fused_activation
         self.gemms: dict = {}
+
+    def fuse_next(self, kernel: Any) -> None:
+        """Before max pooling, leave the relu to the pooling kernel: relu(max z) = max relu(z)
+        on a quarter of the values, and the gradient reaches the same position of z.
+        """
+        if self.activation == "relu" and isinstance(kernel, MaxPoolKernel):
+            self.activation, kernel.relu = "linear", True
+            self.gemms.clear()
 
     def forward(self, x: Any, training: bool) -> Any:
         w = self.kernel.value
@@ -35,7 +44,7 @@ class ConvKernel:
             layer = self.layer
             gemm = self.gemms[x.shape] = ConvGemm(
                 x.shape, w.shape, layer.strides, layer.dilation_rate, layer.padding,
-                self.bias is not None, layer._fused_activation, w.dtype, reuse=True)
+                self.bias is not None, self.activation, w.dtype, reuse=True)
         self.gemm = gemm
         return gemm.forward(x, w, None if self.bias is None else self.bias.value)
 
@@ -58,6 +67,7 @@ class MaxPoolKernel:
     def __init__(self, layer: Any) -> None:
         self.pool = tuple(layer.pool_size)
         self.sets: dict = {}
+        self.relu = False  # set by ConvKernel.fuse_next: y = relu(max x)
 
     def forward(self, x: Any, training: bool) -> Any:
         bufs = self.sets.get((x.shape, x.dtype))
@@ -68,10 +78,14 @@ class MaxPoolKernel:
                 xp.empty(out, x.dtype), xp.empty(x.shape, bool), xp.empty(out, bool),
                 xp.zeros(x.shape, x.dtype))
         self.x, self.bufs = x, bufs
-        return tiled_max_forward(x, self.pool, out=bufs[0])
+        y = tiled_max_forward(x, self.pool, out=bufs[0])
+        return xp.maximum(y, 0, out=y) if self.relu else y
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
         if not need_input:
             return None
         y, hit, todo, dx = self.bufs
+        if self.relu:  # g ⊙ [y > 0]; where y > 0 it is still max x, so the hits are the same
+            g = g if g.flags.writeable else g.copy()
+            xp.multiply(g, xp.greater(y, 0, out=todo), out=g)
         return tiled_max_backward(self.x, y, g, self.pool, (hit, todo, dx))
