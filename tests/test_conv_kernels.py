@@ -8,6 +8,7 @@ import keraslite as keras
 from keraslite import layers, ops
 from keraslite.autodiff.gradcheck import check_gradients
 from keraslite.layers.conv_kernels import ConvKernel, MaxPoolKernel
+from keraslite.ops import conv_gemm
 from keraslite.ops.convolution import conv_bias_act
 
 # (input shape, layers between the input and Flatten): one input channel (the transposed patch
@@ -37,8 +38,11 @@ def _model(shape, body):
     return model
 
 
+@pytest.mark.parametrize("chunk", ["one", "per-sample"])
 @pytest.mark.parametrize("name", list(CASES))
-def test_kernels_train_as_the_tape(float64, name):
+def test_kernels_train_as_the_tape(float64, monkeypatch, name, chunk):
+    if chunk == "per-sample":  # the fused pooling's batch chunks: one sample each
+        monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 1)
     shape, body = CASES[name]
     rng = np.random.default_rng(0)
     # integer pixels: ties inside pooling windows, as ReLU zeros make
@@ -58,8 +62,8 @@ def test_kernels_train_as_the_tape(float64, name):
             kinds = {type(k) for k in kernels}
             assert ConvKernel in kinds
             assert (MaxPoolKernel in kinds) == (name != "same-stride-tanh")
-            # a relu convolution before max pooling hands its relu over (fuse_next)
-            assert any(getattr(k, "relu", False) for k in kernels) == (name in FUSED)
+            # a relu convolution takes over the max pooling after it (fuse_next)
+            assert any(getattr(k, "fused", False) for k in kernels) == (name in FUSED)
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(_model(shape, body).predict(x, verbose=0).shape, (6, 3))

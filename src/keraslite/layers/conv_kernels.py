@@ -27,14 +27,15 @@ class ConvKernel:
         self.kernel, self.bias = layer.kernel, layer.bias
         self.variables = [layer.kernel] + ([] if layer.bias is None else [layer.bias])
         self.activation = layer._fused_activation
+        self.pool = None  # the max pooling taken over from the next kernel
         self.gemms: dict = {}
 
     def fuse_next(self, kernel: Any) -> None:
-        """Before max pooling, leave the relu to the pooling kernel: relu(max z) = max relu(z)
-        on a quarter of the values, and the gradient reaches the same position of z.
+        """Take over the max pooling that follows (see :meth:`ConvGemm._forward_pooled`):
+        relu(max z) = max relu(z), and the gradient reaches the same position of z.
         """
-        if self.activation == "relu" and isinstance(kernel, MaxPoolKernel):
-            self.activation, kernel.relu = "linear", True
+        if self.activation in ("relu", "linear") and isinstance(kernel, MaxPoolKernel):
+            self.pool, kernel.fused = kernel.pool, True
             self.gemms.clear()
 
     def forward(self, x: Any, training: bool) -> Any:
@@ -44,7 +45,8 @@ class ConvKernel:
             layer = self.layer
             gemm = self.gemms[x.shape] = ConvGemm(
                 x.shape, w.shape, layer.strides, layer.dilation_rate, layer.padding,
-                self.bias is not None, self.activation, w.dtype, reuse=True)
+                self.bias is not None, self.activation, w.dtype, reuse=True,
+                pool=self.pool)
         self.gemm = gemm
         return gemm.forward(x, w, None if self.bias is None else self.bias.value)
 
@@ -67,9 +69,11 @@ class MaxPoolKernel:
     def __init__(self, layer: Any) -> None:
         self.pool = tuple(layer.pool_size)
         self.sets: dict = {}
-        self.relu = False  # set by ConvKernel.fuse_next: y = relu(max x)
+        self.fused = False  # the convolution before pools (ConvKernel.fuse_next): pass through
 
     def forward(self, x: Any, training: bool) -> Any:
+        if self.fused:
+            return x
         bufs = self.sets.get((x.shape, x.dtype))
         if bufs is None:
             out = (x.shape[0],) + tuple(n // k for n, k in zip(x.shape[1:-1], self.pool)) + \
@@ -78,14 +82,10 @@ class MaxPoolKernel:
                 xp.empty(out, x.dtype), xp.empty(x.shape, bool), xp.empty(out, bool),
                 xp.zeros(x.shape, x.dtype))
         self.x, self.bufs = x, bufs
-        y = tiled_max_forward(x, self.pool, out=bufs[0])
-        return xp.maximum(y, 0, out=y) if self.relu else y
+        return tiled_max_forward(x, self.pool, out=bufs[0])
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
-        if not need_input:
-            return None
+        if not need_input or self.fused:
+            return g if need_input else None
         y, hit, todo, dx = self.bufs
-        if self.relu:  # g ⊙ [y > 0]; where y > 0 it is still max x, so the hits are the same
-            g = g if g.flags.writeable else g.copy()
-            xp.multiply(g, xp.greater(y, 0, out=todo), out=g)
         return tiled_max_backward(self.x, y, g, self.pool, (hit, todo, dx))

@@ -25,6 +25,9 @@ from typing import Any
 from keraslite.backend import xp
 from keraslite.ops.conv_utils import conv_pads, tap_slices, windows
 from keraslite.ops.nn import _FUSED
+from keraslite.ops.pooling import first_max_mask, tiled_max_forward, tiled_split
+
+CHUNK_BYTES = 1 << 20  # the size of z's chunks when max pooling is fused in (L2 resident)
 
 
 class ConvGemm:
@@ -34,7 +37,7 @@ class ConvGemm:
 
     def __init__(self, x_shape: tuple, w_shape: tuple, strides: tuple, dilation: tuple,
                  padding: str, bias: bool, activation: str, dtype: Any,
-                 reuse: bool = False) -> None:
+                 reuse: bool = False, pool: tuple | None = None) -> None:
         rank = len(x_shape) - 2
         self.ksize = tuple(w_shape[:rank])
         self.strides, self.dilation = strides, dilation
@@ -57,6 +60,13 @@ class ConvGemm:
                        for t in itertools.product(*map(range, self.ksize))]
         self.transposed = self.channels == 1
         self._arrays: dict = {}
+        self.pool = pool
+        if pool is not None:  # max pooling fused in, by batch chunks of about 1 MiB of z
+            if activation not in ("relu", "linear"):
+                raise ValueError("ConvGemm: only relu or linear commute with max pooling. "
+                                 f"Received: activation={activation!r}")
+            per = self.m // x_shape[0] * self.filters * xp.dtype(dtype).itemsize
+            self.chunk = max(1, min(x_shape[0], CHUNK_BYTES // per))
 
     def _array(self, role: str, shape: tuple, dtype: Any = None, zero: bool = False) -> Any:
         """A work array: fresh, or with ``reuse`` the same one at every step (``zero``: filled
@@ -106,6 +116,8 @@ class ConvGemm:
             w_ext[-1] = b
         else:
             w_ext = wm
+        if self.pool is not None:
+            return self._forward_pooled(cols, w_ext)
         z = xp.matmul(cols, w_ext, out=self._array("z", (self.m, self.filters)))
         self.a = self.act_forward(z)
         return self.a.reshape((self.x_shape[0],) + self.out + (self.filters,))
@@ -116,6 +128,8 @@ class ConvGemm:
         are views of one fresh array). ``overwrite``: ``g`` may be written over.
         """
         own = overwrite or not g.flags.c_contiguous  # may gz be written over?
+        if self.pool is not None:
+            return self._backward_pooled(g, need_kernel, need_input)
         gz = xp.ascontiguousarray(g).reshape(self.m, self.filters)
         if self.activation == "relu":  # g ⊙ [a > 0]: the same numbers as g ⊙ sign(a)
             positive = xp.greater(self.a, 0, out=self._array("mask", self.a.shape, bool))
@@ -135,9 +149,71 @@ class ConvGemm:
         """The input gradient Σ_t shift_t(gz W_tᵀ) over the taps t (im2col's adjoint)."""
         dx = self._array("dx", self.padded_shape)
         dx[...] = 0
+        self._col2im_into(gz, dx)
+        return dx[self.interior] if self.padded else dx
+
+    def _col2im_into(self, gz: Any, dx: Any) -> None:
+        """Add Σ_t shift_t(gz W_tᵀ) into dx, the padded input gradient of gz's samples."""
         per_tap = self.wm.reshape(-1, self.channels, self.filters)
-        part = self._array("part", (self.m, self.channels))
-        shape = (self.x_shape[0],) + self.out + (self.channels,)
+        part = self._array("part", (self.m, self.channels))[:gz.shape[0]]
+        shape = (dx.shape[0],) + self.out + (self.channels,)
         for t, where in enumerate(self.slices):
             dx[where] += xp.matmul(gz, per_tap[t].T, out=part).reshape(shape)
-        return dx[self.interior] if self.padded else dx
+
+    def _chunks(self) -> Any:
+        """``(first sample, last sample + 1, first row, last row + 1)`` of each chunk."""
+        n, per = self.x_shape[0], self.m // self.x_shape[0]
+        for s in range(0, n, self.chunk):
+            e = min(s + self.chunk, n)
+            yield s, e, s * per, e * per
+
+    def _forward_pooled(self, cols: Any, w_ext: Any) -> Any:
+        """The pooled output f(maxpool(z)), chunk by chunk (z stays in cache), keeping each
+        window's first maximum (``hit``) for the backward pass.
+        """
+        n, f = self.x_shape[0], self.filters
+        z_shape = (n,) + self.out + (f,)
+        split, _, _ = tiled_split(z_shape, self.pool)
+        y = self._array("y", (n,) + tuple(o // k for o, k in zip(self.out, self.pool)) + (f,))
+        self.hit = hit = self._array("hit", split, bool)
+        todo = self._array("todo", (self.chunk,) + y.shape[1:], bool)
+        work = self._array("zc", (self.chunk * (self.m // n), f))
+        for s, e, r0, r1 in self._chunks():
+            z = xp.matmul(cols[r0:r1], w_ext, out=work[:r1 - r0]).reshape(
+                (e - s,) + z_shape[1:])
+            tiled_max_forward(z, self.pool, out=y[s:e])
+            first_max_mask(z, y[s:e], self.pool, hit[s:e], todo[:e - s])
+        self.y = xp.maximum(y, 0, out=y) if self.activation == "relu" else y
+        return y
+
+    def _backward_pooled(self, g: Any, need_kernel: bool, need_input: bool) -> tuple:
+        """Chunk by chunk: gz = g (⊙ [y > 0]) at each window's first maximum, [dW; db] +=
+        colsᵀ gz and the chunk's input gradient (im2col's adjoint).
+        """
+        n, f, y = self.x_shape[0], self.filters, self.y
+        gy = self._array("gy", y.shape)
+        if self.activation == "relu":
+            xp.multiply(g, xp.greater(y, 0, out=self._array("pos", y.shape, bool)), out=gy)
+        else:
+            gy[...] = g
+        rows = self.chunk * (self.m // n)
+        gzc = self._array("gzc", (rows, f), zero=True)  # rows past the windows stay zero
+        kb = self.k + self.bias
+        gwb, part = self._array("gwb", (kb, f)), self._array("gwpart", (kb, f))
+        dx = None
+        if need_input:
+            dx = self._array("dx", self.padded_shape)
+            dx[...] = 0
+        for i, (s, e, r0, r1) in enumerate(self._chunks()):
+            gz = gzc[:r1 - r0]
+            split, lone, covered = tiled_split((e - s,) + self.out + (f,), self.pool)
+            xp.multiply(self.hit[s:e], gy[s:e].reshape(lone),
+                        out=gz.reshape((e - s,) + self.out + (f,))[covered].reshape(split))
+            if need_kernel or self.bias:
+                xp.matmul(self.cols[r0:r1].T, gz, out=gwb if i == 0 else part)
+                if i:
+                    gwb += part
+            if need_input:
+                self._col2im_into(gz, dx[s:e])
+        gx = None if dx is None else dx[self.interior] if self.padded else dx
+        return gx, gwb[:self.k] if need_kernel else None, gwb[self.k] if self.bias else None

@@ -149,28 +149,27 @@ def tiled_max_forward(x: Any, pool: tuple, out: Any = None) -> Any:
     return y
 
 
-def tiled_max_backward(x: Any, y: Any, g: Any, pool: tuple, work: tuple | None = None) -> Any:
-    """The input gradient of max pooling with stride = pool and valid padding, channels
-    last (a remainder past the last window gets no gradient).
-
-    The covered part of ``x`` viewed as ``(N, o1, k1, o2, k2, ..., C)`` is compared with the
-    maxima once, each window keeps its first maximum (a few passes over the boolean mask), and
-    one product gives the gradient. ``work``: ``(hit, todo, dx)`` arrays reused from step to
-    step (``hit`` and ``dx`` of x's shape, ``todo`` of y's; dx zero past the covered part).
+def tiled_split(x_shape: tuple, pool: tuple) -> tuple:
+    """``(split, lone, covered)`` for windows that tile ``x_shape`` (channels last): the
+    covered part of x viewed as ``split`` = ``(N, o1, k1, o2, k2, ..., C)``, the maxima as
+    ``lone`` = ``(N, o1, 1, o2, 1, ..., C)``, and the index of the covered part.
     """
-    out = y.shape[1:-1]
-    split = (x.shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x.shape[-1],)
-    lone = (x.shape[0],) + sum(((o, 1) for o in out), ()) + (x.shape[-1],)
+    out = tuple(n // k for n, k in zip(x_shape[1:-1], pool))
+    split = (x_shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x_shape[-1],)
+    lone = (x_shape[0],) + sum(((o, 1) for o in out), ()) + (x_shape[-1],)
     covered = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, pool)) + \
         (slice(None),)
-    exact = all(o * k == n for o, k, n in zip(out, pool, x.shape[1:-1]))
-    if work is None:
-        hit = xp.empty(split, bool)
-        todo = xp.empty(y.shape, bool)
-        dx = xp.empty(x.shape, g.dtype) if exact else xp.zeros(x.shape, g.dtype)
-    else:
-        hit, todo, dx = work
-        hit = hit.reshape(-1)[:math.prod(split)].reshape(split)
+    return split, lone, covered
+
+
+def first_max_mask(x: Any, y: Any, pool: tuple, hit: Any, todo: Any) -> Any:
+    """``hit`` (bool, ``split``) ← where each window of ``x`` first holds its maximum ``y``.
+
+    x is compared with the maxima once, then a few passes over the boolean mask clear the
+    later ties, window tap by window tap in row-major order (as TensorFlow picks). ``todo``:
+    a bool work array of y's shape.
+    """
+    split, lone, covered = tiled_split(x.shape, pool)
     xp.equal(x[covered].reshape(split), y.reshape(lone), out=hit)  # splitting axes: a view
     taps = list(itertools.product(*map(range, pool)))
     for i, tap in enumerate(taps):
@@ -181,6 +180,25 @@ def tiled_max_backward(x: Any, y: Any, g: Any, pool: tuple, work: tuple | None =
             xp.logical_and(h, todo, out=h)  # a view: clears the later ties in ``hit`` itself
             if i + 1 < len(taps):
                 xp.logical_xor(todo, h, out=todo)
+    return hit
+
+
+def tiled_max_backward(x: Any, y: Any, g: Any, pool: tuple, work: tuple | None = None) -> Any:
+    """The input gradient of max pooling with stride = pool and valid padding, channels
+    last (a remainder past the last window gets no gradient): g at each window's first
+    maximum (:func:`first_max_mask`). ``work``: ``(hit, todo, dx)`` arrays reused from step
+    to step (``hit`` and ``dx`` of x's shape, ``todo`` of y's; dx zero past the covered part).
+    """
+    split, lone, covered = tiled_split(x.shape, pool)
+    exact = all(o * k == n for o, k, n in zip(y.shape[1:-1], pool, x.shape[1:-1]))
+    if work is None:
+        hit = xp.empty(split, bool)
+        todo = xp.empty(y.shape, bool)
+        dx = xp.empty(x.shape, g.dtype) if exact else xp.zeros(x.shape, g.dtype)
+    else:
+        hit, todo, dx = work
+        hit = hit.reshape(-1)[:math.prod(split)].reshape(split)
+    first_max_mask(x, y, pool, hit, todo)
     target = dx if exact else dx[covered]
     xp.multiply(hit, g.reshape(lone), out=target.reshape(split))
     return dx
