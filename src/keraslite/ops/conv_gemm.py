@@ -45,6 +45,8 @@ class ConvGemm:
                  for n, k, s, d in zip(x_shape[1:-1], self.ksize, strides, dilation)]
         self.pads = tuple(p for p, _ in sizes)
         self.out = tuple(o for _, o in sizes)
+        if pool is not None:  # fused max pooling: z only where its windows read it
+            self.out = tuple(o - o % k for o, k in zip(self.out, pool))
         self.x_shape = tuple(x_shape)
         self.padded = any(b or a for b, a in self.pads)
         self.padded_shape = (x_shape[0],) + tuple(
