@@ -23,11 +23,13 @@ CASES = {
     "dilation-sigmoid-1d": ((11, 1), lambda: [
         layers.Conv1D(4, 3, dilation_rate=2, padding="causal", activation="sigmoid"),
         layers.MaxPooling1D(3), layers.Conv1D(3, 2, activation="relu", padding="same")]),
+    "1d-stride-linear": ((10, 2), lambda: [
+        layers.Conv1D(3, 3, strides=2, padding="same"), layers.MaxPooling1D(2)]),
     "3d": ((4, 5, 4, 2), lambda: [
         layers.Conv3D(3, 2, activation="relu"), layers.MaxPooling3D(2)]),
 }
 
-FUSED = ("cnn-mnist", "3d")
+FUSED = ("cnn-mnist", "1d-stride-linear", "3d")
 
 
 def _model(shape, body):

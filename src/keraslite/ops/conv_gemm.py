@@ -25,7 +25,6 @@ from typing import Any
 from keraslite.backend import xp
 from keraslite.ops.conv_utils import conv_pads, tap_slices, windows
 from keraslite.ops.nn import _FUSED
-from keraslite.ops.pooling import first_max_mask, tiled_max_forward, tiled_split
 
 CHUNK_BYTES = 1 << 20  # the size of z's chunks when max pooling is fused in (L2 resident)
 
@@ -63,12 +62,14 @@ class ConvGemm:
         self.transposed = self.channels == 1
         self._arrays: dict = {}
         self.pool = pool
+        self.rows = self.out  # how a sample's rows of the patch matrix are ordered
         if pool is not None:  # max pooling fused in, by batch chunks of about 1 MiB of z
             if activation not in ("relu", "linear"):
                 raise ValueError("ConvGemm: only relu or linear commute with max pooling. "
                                  f"Received: activation={activation!r}")
             per = self.m // x_shape[0] * self.filters * xp.dtype(dtype).itemsize
             self.chunk = max(1, min(x_shape[0], CHUNK_BYTES // per))
+            self.rows = tuple(pool) + tuple(o // k for o, k in zip(self.out, pool))
 
     def _array(self, role: str, shape: tuple, dtype: Any = None, zero: bool = False) -> Any:
         """A work array: fresh, or with ``reuse`` the same one at every step (``zero``: filled
@@ -83,6 +84,19 @@ class ConvGemm:
                 xp.empty(shape, dtype)
         return array
 
+    def _phases(self, a: Any) -> Any:
+        """``a`` (axes 1..r the output positions) viewed in the patch matrix's row order: with
+        fused pooling (N, p_1..p_r, o'_1..o'_r, ...) for the position o = o' k + p, so that
+        each window's taps lie in Π k contiguous blocks of rows; else ``a``.
+        """
+        if self.pool is None:
+            return a
+        r = len(self.pool)
+        v = a.reshape((a.shape[0],) + sum(((o // k, k) for o, k in zip(
+            a.shape[1:1 + r], self.pool)), ()) + a.shape[1 + r:])  # splitting axes: a view
+        return v.transpose((0,) + tuple(range(2, 2 * r + 1, 2)) +
+                           tuple(range(1, 2 * r, 2)) + tuple(range(2 * r + 1, v.ndim)))
+
     def _pad(self, x: Any) -> Any:
         if not self.padded:
             return x
@@ -95,15 +109,16 @@ class ConvGemm:
         m, k, kb = self.m, self.k, self.k + self.bias
         if self.transposed:
             cols_t = self._array("cols", (kb, m))
-            taps = cols_t[:k].reshape((k, xpad.shape[0]) + self.out)
+            taps = cols_t[:k].reshape((k, xpad.shape[0]) + self.rows)
             for t, where in enumerate(self.slices):
-                taps[t] = xpad[where][..., 0]
+                taps[t] = self._phases(xpad[where][..., 0])
             if self.bias:
                 cols_t[k] = 1
             return cols_t.T
         cols = self._array("cols", (m, kb))
         win = windows(xpad, self.ksize, self.strides, self.dilation, self.out)
-        cols[:, :k].reshape(win.shape)[...] = win
+        cols[:, :k].reshape((xpad.shape[0],) + self.rows + win.shape[1 + len(self.out):])[...] \
+            = self._phases(win)
         if self.bias:
             cols[:, k] = 1
         return cols
@@ -158,9 +173,9 @@ class ConvGemm:
         """Add Σ_t shift_t(gz W_tᵀ) into dx, the padded input gradient of gz's samples."""
         per_tap = self.wm.reshape(-1, self.channels, self.filters)
         part = self._array("part", (self.m, self.channels))[:gz.shape[0]]
-        shape = (dx.shape[0],) + self.out + (self.channels,)
+        shape = (dx.shape[0],) + self.rows + (self.channels,)
         for t, where in enumerate(self.slices):
-            dx[where] += xp.matmul(gz, per_tap[t].T, out=part).reshape(shape)
+            self._phases(dx[where])[...] += xp.matmul(gz, per_tap[t].T, out=part).reshape(shape)
 
     def _chunks(self) -> Any:
         """``(first sample, last sample + 1, first row, last row + 1)`` of each chunk."""
@@ -171,20 +186,27 @@ class ConvGemm:
 
     def _forward_pooled(self, cols: Any, w_ext: Any) -> Any:
         """The pooled output f(maxpool(z)), chunk by chunk (z stays in cache), keeping each
-        window's first maximum (``hit``) for the backward pass.
+        window's first maximum (``hit``, taps in row-major order) for the backward pass. The
+        rows of z come in window-tap blocks (:meth:`_phases`): contiguous maxima.
         """
-        n, f = self.x_shape[0], self.filters
-        z_shape = (n,) + self.out + (f,)
-        split, _, _ = tiled_split(z_shape, self.pool)
-        y = self._array("y", (n,) + tuple(o // k for o, k in zip(self.out, self.pool)) + (f,))
-        self.hit = hit = self._array("hit", split, bool)
-        todo = self._array("todo", (self.chunk,) + y.shape[1:], bool)
+        n, f, taps = self.x_shape[0], self.filters, math.prod(self.pool)
+        y = self._array("y", (n,) + self.rows[len(self.pool):] + (f,))
+        y2 = y.reshape(n, -1)
+        self.hit = hit = self._array("hit", (n, taps, y2.shape[1]), bool)
+        todo = self._array("todo", (self.chunk, y2.shape[1]), bool)
         work = self._array("zc", (self.chunk * (self.m // n), f))
         for s, e, r0, r1 in self._chunks():
-            z = xp.matmul(cols[r0:r1], w_ext, out=work[:r1 - r0]).reshape(
-                (e - s,) + z_shape[1:])
-            tiled_max_forward(z, self.pool, out=y[s:e])
-            first_max_mask(z, y[s:e], self.pool, hit[s:e], todo[:e - s])
+            z = xp.matmul(cols[r0:r1], w_ext, out=work[:r1 - r0]).reshape(e - s, taps, -1)
+            yc, h, td = y2[s:e], hit[s:e], todo[:e - s]
+            xp.max(z, axis=1, out=yc)
+            for t in range(taps):
+                xp.equal(z[:, t], yc, out=h[:, t])
+                if t == 0:
+                    xp.logical_not(h[:, 0], out=td)
+                    continue
+                xp.logical_and(h[:, t], td, out=h[:, t])
+                if t + 1 < taps:
+                    xp.logical_xor(td, h[:, t], out=td)
         self.y = xp.maximum(y, 0, out=y) if self.activation == "relu" else y
         return y
 
@@ -198,8 +220,8 @@ class ConvGemm:
             xp.multiply(g, xp.greater(y, 0, out=self._array("pos", y.shape, bool)), out=gy)
         else:
             gy[...] = g
-        rows = self.chunk * (self.m // n)
-        gzc = self._array("gzc", (rows, f), zero=True)  # rows past the windows stay zero
+        gzc = self._array("gzc", (self.chunk * (self.m // n), f))
+        gy2 = gy.reshape(n, 1, -1)
         kb = self.k + self.bias
         gwb, part = self._array("gwb", (kb, f)), self._array("gwpart", (kb, f))
         dx = None
@@ -208,9 +230,7 @@ class ConvGemm:
             dx[...] = 0
         for i, (s, e, r0, r1) in enumerate(self._chunks()):
             gz = gzc[:r1 - r0]
-            split, lone, covered = tiled_split((e - s,) + self.out + (f,), self.pool)
-            xp.multiply(self.hit[s:e], gy[s:e].reshape(lone),
-                        out=gz.reshape((e - s,) + self.out + (f,))[covered].reshape(split))
+            xp.multiply(self.hit[s:e], gy2[s:e], out=gz.reshape(self.hit[s:e].shape))
             if need_kernel or self.bias:
                 xp.matmul(self.cols[r0:r1].T, gz, out=gwb if i == 0 else part)
                 if i:
