@@ -7,7 +7,7 @@ import pytest
 import keraslite as keras
 from keraslite import layers, ops
 from keraslite.autodiff.gradcheck import check_gradients
-from keraslite.layers.conv_kernels import ConvKernel, MaxPoolKernel
+from keraslite.layers.conv_kernels import ConvKernel, GlobalAverageKernel, MaxPoolKernel
 from keraslite.ops import conv_gemm
 from keraslite.ops.convolution import conv_bias_act
 
@@ -25,11 +25,14 @@ CASES = {
         layers.MaxPooling1D(3), layers.Conv1D(3, 2, activation="relu", padding="same")]),
     "1d-stride-linear": ((10, 2), lambda: [
         layers.Conv1D(3, 3, strides=2, padding="same"), layers.MaxPooling1D(2)]),
+    "conv1d": ((12, 1), lambda: [
+        layers.Conv1D(4, 5, activation="relu", padding="same"), layers.MaxPooling1D(2),
+        layers.Conv1D(6, 3, activation="relu"), layers.GlobalAveragePooling1D(keepdims=True)]),
     "3d": ((4, 5, 4, 2), lambda: [
         layers.Conv3D(3, 2, activation="relu"), layers.MaxPooling3D(2)]),
 }
 
-FUSED = ("cnn-mnist", "1d-stride-linear", "3d")
+FUSED = ("cnn-mnist", "1d-stride-linear", "conv1d", "3d")
 
 
 def _model(shape, body):
@@ -64,6 +67,7 @@ def test_kernels_train_as_the_tape(float64, monkeypatch, name, chunk):
             kinds = {type(k) for k in kernels}
             assert ConvKernel in kinds
             assert (MaxPoolKernel in kinds) == (name != "same-stride-tanh")
+            assert (GlobalAverageKernel in kinds) == (name == "conv1d")
             # a relu convolution takes over the max pooling after it (fuse_next)
             assert any(getattr(k, "fused", False) for k in kernels) == (name in FUSED)
     for a, b in zip(*weights):

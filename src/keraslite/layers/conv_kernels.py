@@ -1,11 +1,14 @@
-"""Plan kernels of the convolution and max-pooling layers (protocol: :mod:`.kernels`).
+"""Plan kernels of the convolution and pooling layers (protocol: :mod:`.kernels`).
 
 :class:`ConvKernel` runs ``Conv1D/2D/3D`` (channels last, one group, a fused activation)
 through :class:`keraslite.ops.conv_gemm.ConvGemm` with its work arrays kept from step to step:
 the same code as the op :func:`keraslite.ops.convolution.conv_bias_act`, so the same numbers,
 without the tape and without fresh allocations. :class:`MaxPoolKernel` runs max pooling whose
 windows tile the input (stride = pool size, valid padding, channels last) with
-:func:`keraslite.ops.pooling.tiled_max_forward` / ``tiled_max_backward`` into reused arrays.
+:func:`keraslite.ops.pooling.tiled_max_forward` / ``tiled_max_backward`` into reused arrays,
+unless the convolution before it took the pooling over (``fuse_next``: see
+:meth:`keraslite.ops.conv_gemm.ConvGemm._forward_pooled`). :class:`GlobalAverageKernel` runs
+the unmasked global average pooling layers.
 """
 
 from __future__ import annotations
@@ -89,3 +92,34 @@ class MaxPoolKernel:
             return g if need_input else None
         y, hit, todo, dx = self.bufs
         return tiled_max_backward(self.x, y, g, self.pool, (hit, todo, dx))
+
+
+class GlobalAverageKernel:
+    """y = the mean over the spatial axes (no mask); dx = g / count at every position."""
+
+    variables: list = []
+
+    def __init__(self, layer: Any) -> None:
+        self.axes, self.keepdims = layer._axes(), layer.keepdims
+        self.sets: dict = {}
+
+    def forward(self, x: Any, training: bool) -> Any:
+        bufs = self.sets.get((x.shape, x.dtype))
+        if bufs is None:
+            kept = tuple(1 if i in self.axes else n for i, n in enumerate(x.shape))
+            out = kept if self.keepdims else tuple(
+                n for i, n in enumerate(x.shape) if i not in self.axes)
+            count = 1
+            for i in self.axes:
+                count *= x.shape[i]
+            bufs = self.sets[(x.shape, x.dtype)] = (
+                xp.empty(out, x.dtype), xp.empty(x.shape, x.dtype), kept, count)
+        self.bufs = bufs
+        return xp.mean(x, axis=self.axes, keepdims=self.keepdims, out=bufs[0])
+
+    def backward(self, g: Any, grads: list, need_input: bool) -> Any:
+        if not need_input:
+            return None
+        _, dx, kept, count = self.bufs
+        dx[...] = g.reshape(kept) / count
+        return dx
