@@ -3,8 +3,8 @@
 After tracing, each kernel that defines ``fuse_next(next_kernel)`` is offered the kernel of
 the next step when that step is the only reader of its output (and the output is not one of
 the model's): the pair may then share work across the layer boundary, with the same numbers.
-The convolution uses it to let max pooling apply its relu (relu commutes with max), on a
-quarter of the values (:mod:`keraslite.layers.conv_kernels`).
+A relu convolution uses it to take over the max pooling after it, computing, pooling and
+backpropagating its output a batch chunk at a time (:mod:`keraslite.layers.conv_kernels`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def fuse_kernels(steps: list, outputs: list) -> None:
     """
     readers: dict = {}
     for step in steps:
-        for slot in getattr(step, "srcs", None) or [step.src]:
+        for slot in step.srcs if hasattr(step, "srcs") else [step.src]:
             readers[slot] = readers.get(slot, 0) + 1
     for a, b in zip(steps, steps[1:]):
         first, second = getattr(a, "kernel", None), getattr(b, "kernel", None)
