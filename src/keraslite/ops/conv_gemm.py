@@ -92,10 +92,13 @@ class ConvGemm:
         if self.pool is None:
             return a
         r = len(self.pool)
-        v = a.reshape((a.shape[0],) + sum(((o // k, k) for o, k in zip(
-            a.shape[1:1 + r], self.pool)), ()) + a.shape[1 + r:])  # splitting axes: a view
-        return v.transpose((0,) + tuple(range(2, 2 * r + 1, 2)) +
-                           tuple(range(1, 2 * r, 2)) + tuple(range(2 * r + 1, v.ndim)))
+        dims = [(a.shape[0], a.strides[0])]
+        dims += [(k, a.strides[1 + d]) for d, k in enumerate(self.pool)]
+        dims += [(a.shape[1 + d] // k, a.strides[1 + d] * k) for d, k in enumerate(self.pool)]
+        dims += list(zip(a.shape[1 + r:], a.strides[1 + r:]))
+        # a strided view by construction (a reshape of a strided array may copy on CuPy)
+        return xp.lib.stride_tricks.as_strided(a, tuple(n for n, _ in dims),
+                                               tuple(t for _, t in dims))
 
     def _pad(self, x: Any) -> Any:
         if not self.padded:

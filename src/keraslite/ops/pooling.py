@@ -199,8 +199,10 @@ def tiled_max_backward(x: Any, y: Any, g: Any, pool: tuple, work: tuple | None =
         hit, todo, dx = work
         hit = hit.reshape(-1)[:math.prod(split)].reshape(split)
     first_max_mask(x, y, pool, hit, todo)
-    target = dx if exact else dx[covered]
-    xp.multiply(hit, g.reshape(lone), out=target.reshape(split))
+    if exact:
+        xp.multiply(hit, g.reshape(lone), out=dx.reshape(split))
+    else:  # assigned: a reshape of the strided dx[covered] might copy (CuPy)
+        dx[covered] = xp.multiply(hit, g.reshape(lone)).reshape(dx[covered].shape)
     return dx
 
 
