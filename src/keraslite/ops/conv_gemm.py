@@ -26,6 +26,22 @@ from keraslite.backend import xp
 from keraslite.ops.conv_utils import conv_pads, tap_slices, windows
 from keraslite.ops.nn import _FUSED
 
+
+def _split(a: Any, rows: tuple, columns: tuple) -> Any:
+    """The 2-D strided ``a`` viewed as ``rows + columns`` (each axis split in C order), built
+    with as_strided: a view by construction (a reshape of a strided array may copy on CuPy).
+    """
+    def steps(shape: tuple, stride: int) -> tuple:
+        out = []
+        for n in reversed(shape):
+            out.append(stride)
+            stride *= n
+        return tuple(reversed(out))
+
+    return xp.lib.stride_tricks.as_strided(
+        a, tuple(rows) + tuple(columns), steps(rows, a.strides[0]) + steps(columns, a.strides[1]))
+
+
 CHUNK_BYTES = 1 << 20  # the size of z's chunks when max pooling is fused in (L2 resident)
 
 
@@ -120,7 +136,7 @@ class ConvGemm:
             return cols_t.T
         cols = self._array("cols", (m, kb))
         win = windows(xpad, self.ksize, self.strides, self.dilation, self.out)
-        cols[:, :k].reshape((xpad.shape[0],) + self.rows + win.shape[1 + len(self.out):])[...] \
+        _split(cols[:, :k], (xpad.shape[0],) + self.rows, win.shape[1 + len(self.out):])[...] \
             = self._phases(win)
         if self.bias:
             cols[:, k] = 1
