@@ -14,6 +14,7 @@ from typing import Any
 from keraslite import activations, constraints, initializers, ops, regularizers
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
+from keraslite.layers.conv_kernels import ConvKernel
 from keraslite.layers.shape_inference import ShapeInferenceMixin
 from keraslite.ops.conv_utils import (
     normalize_data_format,
@@ -215,6 +216,13 @@ class Conv(ConvBase):
             constraint=self.kernel_constraint)
         self._add_bias(self.filters)
         self.built = True
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel (channels last, one group, a fused activation), else None."""
+        if self._fused_activation is None or self.groups != 1 or \
+                self.data_format != "channels_last":
+            return None
+        return ConvKernel(self)
 
     def call(self, inputs: Any) -> Tensor:
         args = (self.strides, self.padding, self.data_format, self.dilation_rate)

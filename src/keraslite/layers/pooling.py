@@ -12,6 +12,7 @@ from typing import Any
 from keraslite import ops
 from keraslite.autodiff.tensor import Tensor
 from keraslite.layers.base import Layer
+from keraslite.layers.conv_kernels import GlobalAverageKernel, MaxPoolKernel
 from keraslite.layers.shape_inference import ShapeInferenceMixin
 from keraslite.ops.conv_utils import (
     normalize_data_format,
@@ -54,6 +55,15 @@ class Pooling(ShapeInferenceMixin, Layer):
         self.padding = normalize_padding(padding)
         self.data_format = normalize_data_format(data_format)
         self.built = True
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for max pooling whose windows tile the input (stride = pool
+        size, valid padding, channels last); else None (the tape).
+        """
+        if type(self)._op is not ops.max_pool or self.strides != self.pool_size or \
+                self.padding != "valid" or self.data_format != "channels_last":
+            return None
+        return MaxPoolKernel(self)
 
     def call(self, inputs: Any) -> Tensor:
         return type(self)._op(inputs, self.pool_size, self.strides, self.padding,
@@ -158,6 +168,12 @@ class GlobalPooling(ShapeInferenceMixin, Layer):
     def call(self, inputs: Any) -> Tensor:
         return type(self)._reduce(inputs, axis=self._axes(), keepdims=self.keepdims)
 
+    def plan_kernel(self, training: bool) -> Any:
+        """The engine's kernel for a global average (see :mod:`.conv_kernels`), else None."""
+        if type(self)._reduce is not ops.mean:
+            return None
+        return GlobalAverageKernel(self)
+
     def compute_output_shape(self, input_shape: Any) -> tuple:
         shape = tuple(input_shape)
         check_ndim(self, shape, self.rank + 2)
@@ -211,6 +227,10 @@ class GlobalAveragePooling1D(GlobalPooling):
         weights = ops.cast(keep, inputs.dtype)
         total = ops.sum(ops.where(keep, inputs, 0), axis=axis, keepdims=self.keepdims)
         return ops.divide(total, ops.sum(weights, axis=axis, keepdims=self.keepdims))
+
+    def plan_kernel(self, training: bool) -> Any:
+        """The kernel of the unmasked mean (the engine replays no graph that carries masks)."""
+        return GlobalAverageKernel(self)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> None:
         return None

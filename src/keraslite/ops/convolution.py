@@ -23,6 +23,7 @@ from keraslite.autodiff import needs_grad, node
 from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import xp
 from keraslite.backend.allocator import retain_freed_memory
+from keraslite.ops.conv_gemm import ConvGemm
 from keraslite.ops.conv_utils import (
     conv_pads,
     effective_size,
@@ -52,20 +53,6 @@ def im2col(xpad: Any, ksize: tuple, strides: tuple, dilation: tuple, out: tuple,
         return xp.ascontiguousarray(win).reshape(m, -1)
     per = win.reshape(win.shape[:-1] + (groups, xpad.shape[-1] // groups))
     return xp.ascontiguousarray(xp.moveaxis(per, -2, 0)).reshape(groups, m, -1)
-
-
-def col2im_matmul(g2: Any, wm: Any, padded_shape: tuple, ksize: tuple, strides: tuple,
-                  dilation: tuple, out: tuple) -> Any:
-    """``col2im(g2 @ wm.T, ...)`` for one group, a tap at a time: for each kernel tap t the
-    product g2 W_tᵀ (contiguous, ``(M, C)``) is added into the strided slice that t read.
-    """
-    n, c = padded_shape[0], padded_shape[-1]
-    per_tap = wm.reshape(-1, c, wm.shape[-1])
-    dx = xp.zeros(padded_shape, g2.dtype)
-    for t, tap in enumerate(itertools.product(*map(range, ksize))):
-        dx[tap_slices(tap, strides, dilation, out)] += \
-            (g2 @ per_tap[t].T).reshape((n,) + tuple(out) + (c,))
-    return dx
 
 
 def col2im(dcols: Any, padded_shape: tuple, ksize: tuple, strides: tuple, dilation: tuple,
@@ -173,54 +160,48 @@ def conv_bias_act(inputs: Any, kernel: Any, bias: Any = None, activation: str = 
             f"larger than the input's spatial shape {x.shape[1:-1]}. Use padding='same' or a "
             f"smaller kernel. Received: inputs.shape={tuple(v.shape)}"
         )
+    if groups == 1:
+        gemm = ConvGemm(x.shape, w.shape, strides, dilation, padding, bias is not None,
+                        activation, xp.result_type(x.dtype, w.dtype))
+        a = gemm.forward(x, w, None if bias is None else value_of(bias))
+
+        def vjp(g):
+            gx, gw, gb = gemm.backward(to_channels_last(g, fmt), needs_grad(kernel),
+                                       needs_grad(inputs))
+            if gx is not None:
+                gx = from_channels_last(gx, fmt)
+            if gw is not None:
+                gw = gw.reshape(w_orig.shape)
+            return (gx, gw) if bias is None else (gx, gw, gb)
+
+        parents = (inputs, kernel) if bias is None else (inputs, kernel, bias)
+        return node(from_channels_last(a, fmt), parents, vjp)
     xpad = _pad_input(x, pads)
     m = xpad.shape[0] * math.prod(out)
-    # With one group the bias rides in the product: cols gets a column of ones and the kernel
-    # matrix a row b, so z = [cols 1] [W; b] and the VJP's colsᵀ gz yields [dW; db] at once.
-    fold = groups == 1 and bias is not None
-    if fold:
-        win = windows(xpad, ksize, strides, dilation, out)
-        k = math.prod(win.shape[1 + rank:])
-        cols = xp.empty((m, k + 1), xpad.dtype)
-        cols[:, :k].reshape(win.shape)[...] = win
-        cols[:, k] = 1
-        w_ext = xp.concatenate([w.reshape(k, -1), value_of(bias).reshape(1, -1)])
-        wm = w_ext[:k]
-        z = cols @ w_ext
-    else:
-        cols = im2col(xpad, ksize, strides, dilation, out, groups)
-        wm = _kernel_matrix(w, groups)
-        z = cols @ wm if groups == 1 else (cols @ wm).transpose(1, 0, 2).reshape(m, -1)
-        if bias is not None:
-            z += value_of(bias)
+    cols = im2col(xpad, ksize, strides, dilation, out, groups)
+    wm = _kernel_matrix(w, groups)
+    z = (cols @ wm).transpose(1, 0, 2).reshape(m, -1)
+    if bias is not None:
+        z += value_of(bias)
     forward, backward = _FUSED[activation]
     a = forward(z)
     result = from_channels_last(a.reshape((xpad.shape[0],) + out + (w.shape[-1],)), fmt)
 
-    def vjp(g):
+    def vjp(g):  # grouped: dW_g = cols_gᵀ gz_g, dx = col2im(gz_g W_gᵀ)
         gz = xp.ascontiguousarray(to_channels_last(g, fmt)).reshape(m, -1)
         if activation != "linear":
             gz = backward(gz, a)
         gx = gw = None
-        if fold:
-            gwb = cols.T @ gz
-            gw, gb = gwb[:-1].reshape(w_orig.shape), gwb[-1]
-        elif needs_grad(kernel):
-            if groups == 1:
-                gw = cols.T @ gz
-            else:
-                gw = (cols.transpose(0, 2, 1) @ _grouped(gz, groups)).transpose(1, 0, 2)
+        if needs_grad(kernel):
+            gw = (cols.transpose(0, 2, 1) @ _grouped(gz, groups)).transpose(1, 0, 2)
             gw = gw.reshape(w_orig.shape)
         if needs_grad(inputs):
-            if groups == 1:
-                dxp = col2im_matmul(gz, wm, xpad.shape, ksize, strides, dilation, out)
-            else:
-                dcols = _grouped(gz, groups) @ wm.transpose(0, 2, 1)
-                dxp = col2im(dcols, xpad.shape, ksize, strides, dilation, out, groups)
+            dcols = _grouped(gz, groups) @ wm.transpose(0, 2, 1)
+            dxp = col2im(dcols, xpad.shape, ksize, strides, dilation, out, groups)
             gx = from_channels_last(_unpad(dxp, pads, x.shape), fmt)
         if bias is None:
             return gx, gw
-        return gx, gw, gb if fold else gz.sum(axis=0)
+        return gx, gw, gz.sum(axis=0)
 
     parents = (inputs, kernel) if bias is None else (inputs, kernel, bias)
     return node(result, parents, vjp)

@@ -121,37 +121,89 @@ def max_pool(inputs: Any, pool_size: Any, strides: Any = None, padding: str = "v
 
 
 def _tiled_max_vjp(x: Any, y: Any, fmt: str, taps: list, pool: tuple) -> Any:
-    """The max-pool VJP when the windows tile the input (stride = pool, valid padding; a
-    remainder past the last window gets no gradient): the covered part of ``x`` viewed as
-    ``(N, o1, k1, o2, k2, ..., C)`` is compared with the maxima once, each window's first
-    maximum is kept (a few passes over the boolean mask), and one product gives the gradient.
-    """
-    out = y.shape[1:-1]
-    split = (x.shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x.shape[-1],)
-    lone = (x.shape[0],) + sum(((o, 1) for o in out), ()) + (x.shape[-1],)
-    covered = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, pool)) + \
-        (slice(None),)
-    exact = all(o * k == n for o, k, n in zip(out, pool, x.shape[1:-1]))
+    """The max-pool VJP when the windows tile the input (see :func:`tiled_max_backward`)."""
 
     def vjp(g):
-        hit = x[covered].reshape(split) == y.reshape(lone)  # splitting axes: a view of x
-        todo = None
-        for i, tap in enumerate(taps):
-            h = hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
-            if todo is None:
-                todo = ~h
-            else:
-                h &= todo  # a view: clears the later ties in ``hit`` itself
-                if i + 1 < len(taps):
-                    todo ^= h
-        g = to_channels_last(g, fmt).reshape(lone)
-        if exact:
-            return (from_channels_last(xp.multiply(hit, g).reshape(x.shape), fmt),)
-        dx = xp.zeros(x.shape, g.dtype)
-        dx[covered] = xp.multiply(hit, g).reshape(dx[covered].shape)
-        return (from_channels_last(dx, fmt),)
+        return (from_channels_last(tiled_max_backward(x, y, to_channels_last(g, fmt), pool),
+                                   fmt),)
 
     return vjp
+
+
+def tiled_max_forward(x: Any, pool: tuple, out: Any = None) -> Any:
+    """Max pooling of the channels-last ``x`` with stride = pool and valid padding, into
+    ``out`` when given: a running maximum over the Π pool taps' strided slices.
+    """
+    shape = tuple(n // k for n, k in zip(x.shape[1:-1], pool))
+    taps = list(itertools.product(*map(range, pool)))
+    ones = (1,) * len(pool)
+    first = x[tap_slices(taps[0], pool, ones, shape)]
+    if len(taps) == 1:
+        if out is None:
+            return first.copy()
+        out[...] = first
+        return out
+    y = xp.maximum(first, x[tap_slices(taps[1], pool, ones, shape)], out=out)
+    for tap in taps[2:]:
+        xp.maximum(y, x[tap_slices(tap, pool, ones, shape)], out=y)
+    return y
+
+
+def tiled_split(x_shape: tuple, pool: tuple) -> tuple:
+    """``(split, lone, covered)`` for windows that tile ``x_shape`` (channels last): the
+    covered part of x viewed as ``split`` = ``(N, o1, k1, o2, k2, ..., C)``, the maxima as
+    ``lone`` = ``(N, o1, 1, o2, 1, ..., C)``, and the index of the covered part.
+    """
+    out = tuple(n // k for n, k in zip(x_shape[1:-1], pool))
+    split = (x_shape[0],) + sum(((o, k) for o, k in zip(out, pool)), ()) + (x_shape[-1],)
+    lone = (x_shape[0],) + sum(((o, 1) for o in out), ()) + (x_shape[-1],)
+    covered = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, pool)) + \
+        (slice(None),)
+    return split, lone, covered
+
+
+def first_max_mask(x: Any, y: Any, pool: tuple, hit: Any, todo: Any) -> Any:
+    """``hit`` (bool, ``split``) ← where each window of ``x`` first holds its maximum ``y``.
+
+    x is compared with the maxima once, then a few passes over the boolean mask clear the
+    later ties, window tap by window tap in row-major order (as TensorFlow picks). ``todo``:
+    a bool work array of y's shape.
+    """
+    split, lone, covered = tiled_split(x.shape, pool)
+    xp.equal(x[covered].reshape(split), y.reshape(lone), out=hit)  # splitting axes: a view
+    taps = list(itertools.product(*map(range, pool)))
+    for i, tap in enumerate(taps):
+        h = hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
+        if i == 0:
+            xp.logical_not(h, out=todo)
+        else:
+            xp.logical_and(h, todo, out=h)  # a view: clears the later ties in ``hit`` itself
+            if i + 1 < len(taps):
+                xp.logical_xor(todo, h, out=todo)
+    return hit
+
+
+def tiled_max_backward(x: Any, y: Any, g: Any, pool: tuple, work: tuple | None = None) -> Any:
+    """The input gradient of max pooling with stride = pool and valid padding, channels
+    last (a remainder past the last window gets no gradient): g at each window's first
+    maximum (:func:`first_max_mask`). ``work``: ``(hit, todo, dx)`` arrays reused from step
+    to step (``hit`` and ``dx`` of x's shape, ``todo`` of y's; dx zero past the covered part).
+    """
+    split, lone, covered = tiled_split(x.shape, pool)
+    exact = all(o * k == n for o, k, n in zip(y.shape[1:-1], pool, x.shape[1:-1]))
+    if work is None:
+        hit = xp.empty(split, bool)
+        todo = xp.empty(y.shape, bool)
+        dx = xp.empty(x.shape, g.dtype) if exact else xp.zeros(x.shape, g.dtype)
+    else:
+        hit, todo, dx = work
+        hit = hit.reshape(-1)[:math.prod(split)].reshape(split)
+    first_max_mask(x, y, pool, hit, todo)
+    if exact:
+        xp.multiply(hit, g.reshape(lone), out=dx.reshape(split))
+    else:  # assigned: a reshape of the strided dx[covered] might copy (CuPy)
+        dx[covered] = xp.multiply(hit, g.reshape(lone)).reshape(dx[covered].shape)
+    return dx
 
 
 def _window_counts(size_in: tuple, pool: tuple, strides: tuple, pads: tuple,

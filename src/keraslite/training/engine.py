@@ -48,6 +48,7 @@ from keraslite.backend import xp
 from keraslite.layers.symbolic import flatten
 from keraslite.training import distribute
 from keraslite.training.flat import flat_parameters
+from keraslite.training.fusion import fuse_kernels
 from keraslite.training.loss_kernels import LossKernel
 from keraslite.training.steps import per_output
 
@@ -212,6 +213,7 @@ class PlanStep:
             isinstance(last, _Kernel) and last.dst == self.output_slots[0] and \
             getattr(last.kernel, "output_activation", None) == "sigmoid"
         self.deferred = self.loss_kernel is not None
+        fuse_kernels(self.steps, self.output_slots)
         self.reversed_steps = self.steps[::-1]
         # (kernel.forward, source slot, output slot, None) or (None, 0, 0, segment): the
         # replay loop then does no attribute lookups
