@@ -132,7 +132,7 @@ def _catalogue() -> list:
     params, seen = [], set()
     for name in sorted(dir(layers)):
         cls = getattr(layers, name)
-        if not (inspect.isclass(cls) and issubclass(cls, layers.Layer)) or name in SKIP \
+        if name.startswith("_") or not (inspect.isclass(cls) and issubclass(cls, layers.Layer)) or name in SKIP \
                 or cls in seen:  # an alias (MaxPool2D) is checked once, under one name
             continue
         seen.add(cls)
