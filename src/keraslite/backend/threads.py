@@ -24,7 +24,9 @@ def _pool() -> Any:
 def on_halves(fn: Callable[[slice], Any], length: int) -> None:
     """Call ``fn(slice)`` for the first and the second half of ``range(length)``, in parallel."""
     half = length // 2
-    pool = _pool()
-    futures = [pool.submit(fn, slice(0, half)), pool.submit(fn, slice(half, length))]
-    for future in futures:
+    # the second half in a worker, the first in the calling thread (one hand-off, not two)
+    future = _pool().submit(fn, slice(half, length))
+    try:
+        fn(slice(0, half))
+    finally:
         future.result()
