@@ -23,7 +23,7 @@ def _train(monkeypatch, flag: str, dtype, **kwargs) -> np.ndarray:
     for _ in range(4):
         params.grad[...] = rng.standard_normal(params.grad.size).astype(dtype)
         optimizer.apply_flat(params.grad, params.flat, params.variables, params.grad_views)
-    used = fused._KERNELS.get(("adam", np.dtype(dtype).name))
+    used = fused._KERNELS.get(("adam", np.dtype(dtype)))
     assert (used is not None) == (flag == "1")
     return params.flat.copy()
 

@@ -25,9 +25,15 @@ from __future__ import annotations
 from typing import Any
 
 from keraslite.backend import on_gpu, to_device, xp
+from keraslite.backend.threads import on_halves
 from keraslite.ops.nn import ACTIVATIONS as ACTIVATIONS
 from keraslite.ops.nn import sigmoid_inplace as sigmoid_inplace
 from keraslite.ops.nn import softmax_inplace as softmax_inplace
+
+
+# Element-wise passes over at least this many elements run on two threads (NumPy releases the
+# GIL in its loops; a hand-off costs tens of microseconds, so only large arrays gain).
+PARALLEL_MIN_SIZE = 1 << 18
 
 
 class Buffers:
@@ -78,12 +84,20 @@ class DenseKernel:
             x = x.reshape(-1, shape[-1])
         self.folded = folded
         z = xp.matmul(x, self.kernel.value, out=bufs[0])
-        if self.bias is not None:
-            z += self.bias.value
-        self.x, self.a = x, self.act_forward(z, bufs[1])
+        if z.size >= PARALLEL_MIN_SIZE and not on_gpu():  # large batches (predict): 2 cores
+            on_halves(lambda part: self._bias_activation(z[part], bufs[1][part]), len(z))
+        else:
+            self._bias_activation(z, bufs[1])
+        self.x, self.a = x, z
         if folded:
             return z.reshape(shape[:-1] + (z.shape[1],))
         return z
+
+    def _bias_activation(self, z: Any, row: Any) -> None:
+        """z ← f(z + b) in place (``row``: the activation's (rows, 1) work array)."""
+        if self.bias is not None:
+            z += self.bias.value
+        self.act_forward(z, row)
 
     def backward(self, g: Any, grads: list, need_input: bool,
                  through_activation: bool = True) -> Any:

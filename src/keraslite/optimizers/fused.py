@@ -45,7 +45,7 @@ def kernel(name: str, dtype: Any) -> Callable | None:
     """The loop ``name`` (``"adam"``) compiled for 1-D arrays of ``dtype``, or None without numba
     or when switched off (``KERASLITE_FUSED=0``).
     """
-    key = (name, str(dtype))
+    key = (name, dtype)
     if key in _KERNELS:
         return _KERNELS[key]
     compiled = None
