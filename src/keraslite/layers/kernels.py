@@ -30,7 +30,6 @@ from keraslite.ops.nn import ACTIVATIONS as ACTIVATIONS
 from keraslite.ops.nn import sigmoid_inplace as sigmoid_inplace
 from keraslite.ops.nn import softmax_inplace as softmax_inplace
 
-
 # Element-wise passes over at least this many elements run on two threads (NumPy releases the
 # GIL in its loops; a hand-off costs tens of microseconds, so only large arrays gain).
 PARALLEL_MIN_SIZE = 1 << 18
@@ -94,7 +93,7 @@ class DenseKernel:
         return z
 
     def _bias_activation(self, z: Any, row: Any) -> None:
-        """z ← f(z + b) in place (``row``: the activation's (rows, 1) work array)."""
+        """Z ← f(z + b) in place (``row``: the activation's (rows, 1) work array)."""
         if self.bias is not None:
             z += self.bias.value
         self.act_forward(z, row)
