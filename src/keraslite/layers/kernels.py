@@ -22,6 +22,8 @@ The math of each kernel is that of the ops its layer's ``call`` composes (see th
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import Any
 
 from keraslite.backend import on_gpu, to_device, xp
@@ -140,14 +142,25 @@ class DropoutKernel:
         if keep <= 0:  # everything dropped, as the layer's call (no random draw)
             scale[...] = 0
         else:
-            if on_gpu():  # [backend border] the host generator cannot fill a device buffer
-                uniform[...] = to_device(self.layer._rng().random(x.shape, dtype="float32"))
+            rng = self.layer._rng()
+            kept = None if on_gpu() else keep_mask(rng, x.shape, keep, self._mask(x.shape))
+            if kept is not None:
+                xp.multiply(kept, x.dtype.type(1.0 / keep), out=scale)
             else:
-                self.layer._rng().random(x.shape, dtype="float32", out=uniform)
-            xp.less(uniform, keep, out=scale)
-            scale *= x.dtype.type(1.0 / keep)
+                if on_gpu():  # [backend border] the host generator cannot fill a device buffer
+                    uniform[...] = to_device(rng.random(x.shape, dtype="float32"))
+                else:
+                    rng.random(x.shape, dtype="float32", out=uniform)
+                xp.less(uniform, keep, out=scale)
+                scale *= x.dtype.type(1.0 / keep)
         self.scale = scale
         return xp.multiply(x, scale, out=y)
+
+    def _mask(self, shape: tuple) -> Any:
+        mask = self.sets.get(shape)
+        if mask is None:
+            mask = self.sets[shape] = xp.empty(shape, bool)
+        return mask
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
         if not need_input:
@@ -155,6 +168,50 @@ class DropoutKernel:
         if self.active:
             g *= self.scale
         return g
+
+
+def keep_mask(rng: Any, shape: tuple, keep: float, out: Any) -> Any:
+    """``rng.random(shape, dtype="float32") < keep`` into the boolean ``out``, drawing the
+    same numbers and leaving ``rng`` in the same state, twice as fast; None where that cannot
+    be guaranteed (then the caller draws the floats itself).
+
+    NumPy makes a float32 uniform of PCG64's stream as (u >> 8) · 2⁻²⁴, u the low then the high
+    32 bits of each 64-bit output; u32 < keep (keep rounded to float32, as NumPy compares)
+    holds exactly when u < 256 · ⌈float32(keep) · 2²⁴⌉, so the 64-bit outputs
+    (``random_raw``) are compared directly, without making the floats. Only for a PCG64
+    generator holding no buffered 32-bit half, an even count, and a little-endian machine,
+    after a check of the rule on a fresh generator (once per process).
+    """
+    n = out.size
+    bits = rng.bit_generator
+    if n % 2 or type(bits) is not _PCG64 or not _raw_rule_holds():
+        return None
+    if bits.state["has_uint32"]:
+        return None
+    threshold = 256 * math.ceil(float(xp.float32(keep)) * 2.0**24)
+    if threshold >= 2**32:
+        out[...] = True
+        bits.advance(n // 2)
+        return out
+    words = bits.random_raw(n // 2).view(xp.uint32).reshape(out.shape)
+    return xp.less(words, threshold, out=out)
+
+
+_PCG64 = getattr(getattr(xp, "random", None), "PCG64", None)
+_RULE: list = []
+
+
+def _raw_rule_holds() -> bool:
+    """Whether this NumPy draws float32 uniforms from PCG64 as :func:`keep_mask` assumes."""
+    if not _RULE:
+        ok = sys.byteorder == "little"
+        if ok:
+            floats = xp.random.Generator(_PCG64(7)).random(64, dtype="float32")
+            words = _PCG64(7).random_raw(32).view(xp.uint32)
+            ok = bool(xp.array_equal((words >> 8).astype(xp.float32) * xp.float32(2.0**-24),
+                                     floats))
+        _RULE.append(ok)
+    return _RULE[0]
 
 
 class BatchNormKernel:
