@@ -59,11 +59,17 @@ def kernel(name: str, dtype: Any) -> Callable | None:
             global _np
             _np = numpy
             loop = {"adam": _adam_loop}[name]
-            compiled = numba.njit(nogil=True, error_model="numpy", cache=True)(loop)
             one = numpy.zeros(1, dtype)
             scalar = one.dtype.type(0)
-            with warnings.catch_warnings():  # a read-only install cannot cache: compiled anew
-                warnings.simplefilter("ignore")
-                compiled(one, one, one, one + 1, scalar, scalar, scalar, scalar)  # compile now
+            for cache in (True, False):  # no writable cache folder: compiled in memory
+                compiled = numba.njit(nogil=True, error_model="numpy", cache=cache)(loop)
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        compiled(one, one, one, one + 1, scalar, scalar, scalar, scalar)
+                    break
+                except RuntimeError:  # numba: "cannot cache function ...: no locator"
+                    if not cache:
+                        raise
     _KERNELS[key] = compiled
     return compiled
