@@ -7,8 +7,7 @@ signature (the shapes and dtypes of the batch) traces a *plan*; later steps repl
    :meth:`~keraslite.layers.Layer.plan_kernel`, computing into reused buffers) or, for a layer
    without one, as a **tape segment** (the layer's own ``call`` recorded on the tape);
 2. the loss gradient: a closed-form kernel for the standard losses
-   (:mod:`~keraslite.training.loss_kernels`, with sigmoid + binary and softmax + categorical
-   cross-entropy fused), else
+   (:mod:`~keraslite.training.loss_kernels`, sigmoid/softmax + cross-entropy fused), else
    the compiled loss recorded on the tape;
 3. backward: each layer in reverse, gradients written straight into the model's flat gradient
    buffer (:mod:`~keraslite.training.flat`);
