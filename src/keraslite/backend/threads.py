@@ -6,25 +6,62 @@ run on two cores. Only worth it for large arrays: a hand-off costs tens of micro
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
-_POOL: list = []
+_WORKER: list = []
+if hasattr(os, "register_at_fork"):  # a forked child has no worker thread: it starts its own
+    os.register_at_fork(after_in_child=_WORKER.clear)
 
 
-def _pool() -> Any:
-    """The process-wide pool of two worker threads (created on first use)."""
-    if not _POOL:
-        from concurrent.futures import ThreadPoolExecutor
+class _Worker:
+    """One daemon thread running the tasks it is handed, one at a time (lighter than a
+    ``ThreadPoolExecutor``: no Future and no Condition per hand-off).
+    """
 
-        _POOL.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="keraslite-half"))
-    return _POOL[0]
+    def __init__(self) -> None:
+        import queue
+        import threading
+
+        self.tasks: Any = queue.SimpleQueue()
+        self.done: Any = queue.SimpleQueue()
+        self.lock = threading.Lock()  # one caller at a time
+        threading.Thread(target=self._run, name="keraslite-half", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            fn, arg = self.tasks.get()
+            try:
+                fn(arg)
+                self.done.put(None)
+            except BaseException as error:  # handed back to the caller
+                self.done.put(error)
+
+
+def _worker() -> _Worker:
+    """The process-wide worker thread (started on first use)."""
+    if not _WORKER:
+        _WORKER.append(_Worker())
+    return _WORKER[0]
 
 
 def on_halves(fn: Callable[[slice], Any], length: int) -> None:
     """Call ``fn(slice)`` for the first and the second half of ``range(length)``, in parallel."""
     half = length // 2
-    pool = _pool()
-    futures = [pool.submit(fn, slice(0, half)), pool.submit(fn, slice(half, length))]
-    for future in futures:
-        future.result()
+    worker = _worker()
+    if not worker.lock.acquire(blocking=False):  # the worker is busy (another thread): in turn
+        fn(slice(0, half))
+        fn(slice(half, length))
+        return
+    try:
+        # the second half in the worker, the first in the calling thread
+        worker.tasks.put((fn, slice(half, length)))
+        try:
+            fn(slice(0, half))
+        finally:
+            error = worker.done.get()
+        if error is not None:
+            raise error
+    finally:
+        worker.lock.release()

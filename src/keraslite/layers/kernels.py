@@ -22,12 +22,24 @@ The math of each kernel is that of the ops its layer's ``call`` composes (see th
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import Any
 
 from keraslite.backend import on_gpu, to_device, xp
+from keraslite.backend.threads import on_halves
 from keraslite.ops.nn import ACTIVATIONS as ACTIVATIONS
 from keraslite.ops.nn import sigmoid_inplace as sigmoid_inplace
 from keraslite.ops.nn import softmax_inplace as softmax_inplace
+
+# Element-wise passes over at least this many elements run on two threads (NumPy releases the
+# GIL in its loops; a hand-off costs tens of microseconds, so only large arrays gain).
+PARALLEL_MIN_SIZE = 1 << 18
+
+
+# Arrays under this many elements take the passes with the fewest calls (batch 1: each call's
+# overhead outweighs the work), larger ones the passes that are faster per element.
+SMALL_SIZE = 1 << 12
 
 
 class Buffers:
@@ -47,7 +59,7 @@ class Buffers:
 class DenseKernel:
     """a = f(x W + b) over the last axis of x, f one of :data:`ACTIVATIONS`.
 
-    Backward, with gz = g ⊙ f'(z):  dW = xᵀ gz,  db = Σ gz,  dx = gz Wᵀ.
+    Backward, with gz = g ⊙ f'(z):  dW = xᵀ gz,  db = 1ᵀ gz,  dx = gz Wᵀ.
     """
 
     def __init__(self, layer: Any) -> None:
@@ -64,7 +76,8 @@ class DenseKernel:
             rows *= d
         n, units, dtype = rows, w.shape[1], w.dtype
         made = (xp.empty((n, units), dtype), xp.empty((n, 1), dtype),
-                xp.empty((n, units), dtype), xp.empty((n, w.shape[0]), dtype))
+                xp.empty((n, units), dtype), xp.empty((n, w.shape[0]), dtype),
+                xp.ones(n, dtype))
         self.sets[shape] = made
         return made
 
@@ -77,12 +90,20 @@ class DenseKernel:
             x = x.reshape(-1, shape[-1])
         self.folded = folded
         z = xp.matmul(x, self.kernel.value, out=bufs[0])
-        if self.bias is not None:
-            z += self.bias.value
-        self.x, self.a = x, self.act_forward(z, bufs[1])
+        if z.size >= PARALLEL_MIN_SIZE and not on_gpu():  # large batches (predict): 2 cores
+            on_halves(lambda part: self._bias_activation(z[part], bufs[1][part]), len(z))
+        else:
+            self._bias_activation(z, bufs[1])
+        self.x, self.a = x, z
         if folded:
             return z.reshape(shape[:-1] + (z.shape[1],))
         return z
+
+    def _bias_activation(self, z: Any, row: Any) -> None:
+        """Z ← f(z + b) in place (``row``: the activation's (rows, 1) work array)."""
+        if self.bias is not None:
+            z += self.bias.value
+        self.act_forward(z, row)
 
     def backward(self, g: Any, grads: list, need_input: bool,
                  through_activation: bool = True) -> Any:
@@ -94,7 +115,10 @@ class DenseKernel:
         if grads[0] is not None:
             xp.matmul(self.x.T, g, out=grads[0])
         if self.bias is not None and grads[1] is not None:
-            xp.add.reduce(g, axis=0, out=grads[1])
+            if g.size >= SMALL_SIZE:  # db = 1ᵀ gz: a GEMV, twice as fast as a column sum
+                xp.matmul(bufs[4], g, out=grads[1])
+            else:  # (and slower to call: small arrays take the sum)
+                xp.add.reduce(g, axis=0, out=grads[1])
         if not need_input:
             return None
         gx = xp.matmul(g, self.kernel.value.T, out=bufs[3])
@@ -125,14 +149,26 @@ class DropoutKernel:
         if keep <= 0:  # everything dropped, as the layer's call (no random draw)
             scale[...] = 0
         else:
-            if on_gpu():  # [backend border] the host generator cannot fill a device buffer
-                uniform[...] = to_device(self.layer._rng().random(x.shape, dtype="float32"))
+            rng = self.layer._rng()
+            kept = None if on_gpu() or x.size < SMALL_SIZE else \
+                keep_mask(rng, x.shape, keep, self._mask(x.shape))
+            if kept is not None:
+                xp.multiply(kept, x.dtype.type(1.0 / keep), out=scale)
             else:
-                self.layer._rng().random(x.shape, dtype="float32", out=uniform)
-            xp.less(uniform, keep, out=scale)
-            scale *= x.dtype.type(1.0 / keep)
+                if on_gpu():  # [backend border] the host generator cannot fill a device buffer
+                    uniform[...] = to_device(rng.random(x.shape, dtype="float32"))
+                else:
+                    rng.random(x.shape, dtype="float32", out=uniform)
+                xp.less(uniform, keep, out=scale)
+                scale *= x.dtype.type(1.0 / keep)
         self.scale = scale
         return xp.multiply(x, scale, out=y)
+
+    def _mask(self, shape: tuple) -> Any:
+        mask = self.sets.get(shape)
+        if mask is None:
+            mask = self.sets[shape] = xp.empty(shape, bool)
+        return mask
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
         if not need_input:
@@ -140,6 +176,50 @@ class DropoutKernel:
         if self.active:
             g *= self.scale
         return g
+
+
+def keep_mask(rng: Any, shape: tuple, keep: float, out: Any) -> Any:
+    """``rng.random(shape, dtype="float32") < keep`` into the boolean ``out``, drawing the
+    same numbers and leaving ``rng`` in the same state, twice as fast; None where that cannot
+    be guaranteed (then the caller draws the floats itself).
+
+    NumPy makes a float32 uniform of PCG64's stream as (u >> 8) · 2⁻²⁴, u the low then the high
+    32 bits of each 64-bit output; u32 < keep (keep rounded to float32, as NumPy compares)
+    holds exactly when u < 256 · ⌈float32(keep) · 2²⁴⌉, so the 64-bit outputs
+    (``random_raw``) are compared directly, without making the floats. Only for a PCG64
+    generator holding no buffered 32-bit half, an even count, and a little-endian machine,
+    after a check of the rule on a fresh generator (once per process).
+    """
+    n = out.size
+    bits = rng.bit_generator
+    if n % 2 or type(bits) is not _PCG64 or not _raw_rule_holds():
+        return None
+    if bits.state["has_uint32"]:
+        return None
+    threshold = 256 * math.ceil(float(xp.float32(keep)) * 2.0**24)
+    if threshold >= 2**32:
+        out[...] = True
+        bits.advance(n // 2)
+        return out
+    words = bits.random_raw(n // 2).view(xp.uint32).reshape(out.shape)
+    return xp.less(words, threshold, out=out)
+
+
+_PCG64 = getattr(getattr(xp, "random", None), "PCG64", None)
+_RULE: list = []
+
+
+def _raw_rule_holds() -> bool:
+    """Whether this NumPy draws float32 uniforms from PCG64 as :func:`keep_mask` assumes."""
+    if not _RULE:
+        ok = sys.byteorder == "little"
+        if ok:
+            floats = xp.random.Generator(_PCG64(7)).random(64, dtype="float32")
+            words = _PCG64(7).random_raw(32).view(xp.uint32)
+            ok = bool(xp.array_equal((words >> 8).astype(xp.float32) * xp.float32(2.0**-24),
+                                     floats))
+        _RULE.append(ok)
+    return _RULE[0]
 
 
 class BatchNormKernel:
@@ -160,7 +240,8 @@ class BatchNormKernel:
         n, d = x.shape
         dtype = x.dtype
         made = tuple(xp.empty(shape, dtype) for shape in (
-            (n, d), (n, d), (n, d), (1, d), (1, d), (1, d), (1, d), (1, d), (1, d)))
+            (n, d), (n, d), (n, d), (1, d), (1, d), (1, d), (1, d), (1, d), (1, d))) + (
+            xp.ones((1, n), dtype),)  # column sums as 1ᵀ a: a GEMV, faster than sum(axis=0)
         self.sets[(x.shape, dtype)] = made
         return made
 
@@ -189,10 +270,13 @@ class BatchNormKernel:
             out[...] = self.beta.value
             return out
         else:
-            xp.mean(x, axis=0, keepdims=True, out=mean)
+            ones, n = bufs[9], x.shape[0]
+            xp.matmul(ones, x, out=mean)
+            mean *= 1.0 / n
             xp.subtract(x, mean, out=xhat)
             xp.multiply(xhat, xhat, out=out)
-            xp.mean(out, axis=0, keepdims=True, out=var)
+            xp.matmul(ones, out, out=var)
+            var *= 1.0 / n
             xp.add(var, layer.epsilon, out=inv)
             xp.sqrt(inv, out=inv)
             xp.divide(1.0, inv, out=inv)
@@ -203,15 +287,18 @@ class BatchNormKernel:
                 moving = variable.value
                 moving *= momentum
                 moving += batch[0] * (1.0 - momentum)
-            out[...] = xhat
-        if self.gamma is not None:
+            if self.gamma is not None:
+                xp.multiply(xhat, self.gamma.value, out=out)
+            else:
+                out[...] = xhat
+        if self.gamma is not None and not self.training:
             out *= self.gamma.value
         if self.beta is not None:
             out += self.beta.value
         return out
 
     def backward(self, g: Any, grads: list, need_input: bool) -> Any:
-        _, xhat, gx, _, _, inv, sum_gx, sum_g, factor = self.bufs
+        _, xhat, gx, _, _, inv, sum_gx, sum_g, factor, ones = self.bufs
         gamma = self.gamma
         if not self.training:  # the moving statistics: a fixed affine map
             if not need_input:
@@ -230,8 +317,8 @@ class BatchNormKernel:
             gx[...] = 0
             return gx
         xp.multiply(g, xhat, out=gx)
-        xp.add.reduce(gx, axis=0, keepdims=True, out=sum_gx)
-        xp.add.reduce(g, axis=0, keepdims=True, out=sum_g)
+        xp.matmul(ones, gx, out=sum_gx)
+        xp.matmul(ones, g, out=sum_g)
         index = 0
         if gamma is not None:
             if grads[0] is not None:

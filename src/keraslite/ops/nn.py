@@ -161,8 +161,16 @@ def softmax_inplace(z, row):
 
 # Backward passes read from the output a:  g ← g · f'(z), in place (work: like a, row: (n, 1)).
 def _relu_back(g, a, work, row):
-    xp.sign(a, out=work)  # a = max(z, 0) ≥ 0: sign(a) is 1 where z > 0, else 0
-    g *= work
+    # a = max(z, 0): z > 0 exactly where a > 0
+    if a.size < 4096:  # small (batch 1): the fewest calls
+        xp.sign(a, out=work)  # a ≥ 0: sign(a) is 1 where z > 0, else 0
+        g *= work
+        return
+    # large: g times a boolean mask is one pass, half the time of g times sign(a) (measured);
+    # the mask lives in the first bytes of ``work``
+    mask = work.reshape(-1).view(xp.bool_)[:a.size].reshape(a.shape)
+    xp.greater(a, 0, out=mask)
+    xp.multiply(g, mask, out=g)
 
 
 def _sigmoid_back(g, a, work, row):

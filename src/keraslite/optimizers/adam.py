@@ -6,7 +6,9 @@ import math
 from typing import Any
 
 from keraslite.autodiff.tensor import Variable
-from keraslite.backend import xp
+from keraslite.backend import on_gpu, xp
+from keraslite.backend.threads import on_halves
+from keraslite.optimizers import fused
 from keraslite.optimizers.base import Optimizer
 
 
@@ -46,6 +48,24 @@ class Adam(Optimizer):
         self.add_optimizer_variables(variables, ["momentum", "velocity"])
         if self.amsgrad:
             self.add_optimizer_variables(variables, "velocity_hat")
+
+    def _update_flat(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
+        """Over a large flat buffer with numba installed: one fused loop per half of the
+        buffer (:mod:`~keraslite.optimizers.fused`, the same numbers); else NumPy's passes.
+        """
+        loop = None
+        if not self.amsgrad and w.size >= fused.MIN_SIZE and not on_gpu():
+            loop = fused.kernel("adam", w.dtype)
+        if loop is None:
+            super()._update_flat(w, g, slots, learning_rate)
+            return
+        t = self._local_step()
+        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        scalar = w.dtype.type
+        constants = (scalar(1 - self.beta_1), scalar(1 - self.beta_2), scalar(alpha),
+                     scalar(self.epsilon))
+        m, v = slots["momentum"], slots["velocity"]
+        on_halves(lambda part: loop(w[part], g[part], m[part], v[part], *constants), w.size)
 
     def _update(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
         t = self._local_step()

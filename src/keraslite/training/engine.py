@@ -7,7 +7,7 @@ signature (the shapes and dtypes of the batch) traces a *plan*; later steps repl
    :meth:`~keraslite.layers.Layer.plan_kernel`, computing into reused buffers) or, for a layer
    without one, as a **tape segment** (the layer's own ``call`` recorded on the tape);
 2. the loss gradient: a closed-form kernel for the standard losses
-   (:mod:`~keraslite.training.loss_kernels`, with sigmoid + binary cross-entropy fused), else
+   (:mod:`~keraslite.training.loss_kernels`, sigmoid/softmax + cross-entropy fused), else
    the compiled loss recorded on the tape;
 3. backward: each layer in reverse, gradients written straight into the model's flat gradient
    buffer (:mod:`~keraslite.training.flat`);
@@ -209,9 +209,9 @@ class PlanStep:
         if len(outputs) == 1 and compiled.weights == [1.0]:
             self.loss_kernel = LossKernel.create(compiled.fns[0])
         last = self.steps[-1] if self.steps else None
-        self.fused = self.loss_kernel is not None and self.loss_kernel.fuses_sigmoid() and \
-            isinstance(last, _Kernel) and last.dst == self.output_slots[0] and \
-            getattr(last.kernel, "output_activation", None) == "sigmoid"
+        self.fused = self.loss_kernel is not None and isinstance(last, _Kernel) and \
+            last.dst == self.output_slots[0] and \
+            self.loss_kernel.fuses(getattr(last.kernel, "output_activation", None))
         self.deferred = self.loss_kernel is not None
         fuse_kernels(self.steps, self.output_slots)
         self.reversed_steps = self.steps[::-1]
@@ -246,15 +246,18 @@ class PlanStep:
                 kernel = None
             elif sws and sws[0].ndim != 1:  # weights per element: the tape's loss
                 kernel = None
+        fused = self.fused and kernel is not None
         if kernel is not None:
-            g = kernel.sigmoid_delta(p, t) if self.fused else kernel.gradient(p, t)
+            g = kernel.delta(p, t) if fused else None
+            if g is None:  # not fused, or not this step (a clipped probability)
+                fused = False
+                g = kernel.gradient(p, t)
             if sws:
                 g *= sws[0].reshape(len(g), *([1] * (g.ndim - 1)))
             grads[self.output_slots[0]] = g
             result = p
         else:
             self._tape_loss([slots[s] for s in self.output_slots], ys, sws, grads)
-        fused = self.fused and kernel is not None
         unreached: list = []
         for step in self.reversed_steps:
             if step.__class__ is not _Kernel:

@@ -54,9 +54,48 @@ class LossKernel:
         spec = loss_spec(fn)
         return None if spec is None else cls(spec[0], spec[1])
 
-    def fuses_sigmoid(self) -> bool:
-        """Whether dL/dz of a sigmoid output is formed directly: (p - t) / (n k)."""
-        return self.kind == "bce" and not self.from_logits
+    def fuses(self, activation: str | None) -> bool:
+        """Whether dL/dz of an output layer with this activation is formed directly
+        (:meth:`delta`): sigmoid with binary, softmax with (sparse) categorical cross-entropy.
+        """
+        if self.from_logits:
+            return False
+        return (activation == "sigmoid" and self.kind == "bce") or \
+            (activation == "softmax" and self.kind in ("cce", "scce"))
+
+    def delta(self, p: Any, t: Any) -> Any:
+        """dL/dz of the output p = f(z) (see :meth:`fuses`), or None where the closed form
+        does not hold this step (then :meth:`gradient` and the activation's backward run).
+        """
+        if self.kind == "bce":
+            return self.sigmoid_delta(p, t)
+        return self.softmax_delta(p, t)
+
+    def softmax_delta(self, p: Any, t: Any) -> Any:
+        """dL/dz of a softmax output p under categorical cross-entropy: (T p - t) / n with
+        T = Σ_j t_j per row, or None when a target's probability was clipped.
+
+        Keras' loss reads q = p / Σp clipped to [ε, 1 - ε]; where every q_j with t_j ≠ 0
+        lies inside, dL/dq = -t / q and the chain through q = p / Σp (Σp = 1) and the softmax
+        collapses to (T p - t) / n. A clipped q_j (a confident output) has no gradient on the
+        tape: that step takes the unfused path, with the same numbers as the tape.
+        """
+        n = p.shape[0]
+        buffers = self.buffers
+        eps = epsilon()
+        total = xp.add.reduce(p, axis=-1, keepdims=True, out=buffers.get("total", (n, 1),
+                                                                         p.dtype))
+        q = xp.divide(p, total, out=buffers.get("work", p.shape, p.dtype))
+        outside = xp.logical_not(self._inside(q, eps, 1 - eps), out=self._flags(p.shape)[1])
+        outside &= xp.not_equal(t, 0, out=buffers.get("targeted", p.shape, bool))
+        if outside.any():
+            return None
+        dz = buffers.get("dloss", p.shape, p.dtype)
+        row = xp.add.reduce(t, axis=-1, keepdims=True, out=buffers.get("row", (n, 1), p.dtype))
+        xp.multiply(p, row, out=dz)
+        dz -= t
+        dz *= 1.0 / n
+        return dz
 
     def targets(self, y: Any, p: Any) -> Any:
         """``y`` as the gradient w.r.t. the 2-D output ``p`` uses it (one-hot for sparse
