@@ -132,8 +132,8 @@ def _catalogue() -> list:
     params, seen = [], set()
     for name in sorted(dir(layers)):
         cls = getattr(layers, name)
-        if name.startswith("_") or not (inspect.isclass(cls) and issubclass(cls, layers.Layer)) or name in SKIP \
-                or cls in seen:  # an alias (MaxPool2D) is checked once, under one name
+        if name.startswith("_") or name in SKIP or cls in seen \
+                or not (inspect.isclass(cls) and issubclass(cls, layers.Layer)):  # an alias (MaxPool2D) is checked once, under one name
             continue
         seen.add(cls)
         specs = SPECS.get(name) or SPECS.get(cls.__name__) or [({}, (5,), 1)]
