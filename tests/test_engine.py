@@ -133,7 +133,8 @@ def _catalogue() -> list:
     for name in sorted(dir(layers)):
         cls = getattr(layers, name)
         if name.startswith("_") or name in SKIP or cls in seen \
-                or not (inspect.isclass(cls) and issubclass(cls, layers.Layer)):  # an alias (MaxPool2D) is checked once, under one name
+                or not (inspect.isclass(cls) and issubclass(cls, layers.Layer)):
+            # private names are not layers of the catalogue; an alias (MaxPool2D) is checked once
             continue
         seen.add(cls)
         specs = SPECS.get(name) or SPECS.get(cls.__name__) or [({}, (5,), 1)]
