@@ -30,6 +30,7 @@ from keraslite.autodiff.tensor import Tensor
 from keraslite.backend import floatx, to_numpy, xp
 from keraslite.layers.graph_calls import _TRAINING
 from keraslite.layers.symbolic import is_symbolic
+from keraslite.layers.text_common import checked_ids
 
 
 def scipy_sparse(layer: str) -> Any:
@@ -82,13 +83,8 @@ def encode_csr(ids: Any, mode: str, depth: int, layer: str, weights: Any = None,
     """
     sparse = scipy_sparse(layer)
     ids = to_numpy(xp.asarray(ids, dtype=xp.int64))
-    if ids.size and (ids.max() >= depth or ids.min() < -1):
-        bad = int(ids.max() if ids.max() >= depth else ids.min())
-        raise ValueError(f"Found an id out of range [0, {depth}): {bad}. Ids must be smaller "
-                         f"than num_tokens/depth ({depth}). Received: an input containing {bad}")
+    ids = checked_ids(ids, mode, depth)
     if mode == "one_hot":
-        if ids.ndim > 1 and ids.shape[-1] == 1:
-            ids = ids[..., 0]
         shape, rows = ids.shape + (depth,), ids.reshape(-1, 1)
     else:
         shape, rows = ids.shape[:-1] + (depth,), ids.reshape(1, -1) if ids.ndim <= 1 else ids

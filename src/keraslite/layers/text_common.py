@@ -89,6 +89,19 @@ def adapt_batches(data: Any, steps: int | None, layer: str) -> tuple[bool, Any]:
     return False, (b[0] if isinstance(b, tuple) else b for b in items)
 
 
+
+def checked_ids(ids: Any, mode: str, depth: int) -> Any:
+    """``ids`` after checking that each lies in ``[-1, depth)`` (``-1``: skipped); in
+    ``one_hot`` mode a trailing axis of 1 is dropped.
+    """
+    if ids.size and (ids.max() >= depth or ids.min() < -1):
+        bad = int(ids.max() if ids.max() >= depth else ids.min())
+        raise ValueError(f"Found an id out of range [0, {depth}): {bad}. Ids must be smaller "
+                         f"than num_tokens/depth ({depth}). Received: an input containing {bad}")
+    if mode == "one_hot" and ids.ndim > 1 and ids.shape[-1] == 1:
+        ids = ids[..., 0]
+    return ids
+
 def encode(ids: Any, mode: str, depth: int, weights: Any = None) -> Any:
     """Integer ids as ``one_hot`` / ``multi_hot`` / ``count`` vectors of ``depth`` (floatx).
 
@@ -103,13 +116,8 @@ def encode(ids: Any, mode: str, depth: int, weights: Any = None) -> Any:
     dtype = floatx() if weights is None else xp.asarray(weights).dtype
     if ids.ndim == 0:
         ids = ids.reshape(1)
-    if ids.size and (ids.max() >= depth or ids.min() < -1):
-        bad = int(ids.max() if ids.max() >= depth else ids.min())
-        raise ValueError(f"Found an id out of range [0, {depth}): {bad}. Ids must be smaller "
-                         f"than num_tokens/depth ({depth}). Received: an input containing {bad}")
+    ids = checked_ids(ids, mode, depth)
     if mode == "one_hot":
-        if ids.ndim > 1 and ids.shape[-1] == 1:
-            ids = ids[..., 0]
         flat = ids.reshape(-1)
         out = xp.zeros((flat.size, depth + 1), dtype)
         out[xp.arange(flat.size), xp.where(flat >= 0, flat, depth)] = 1
