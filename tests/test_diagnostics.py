@@ -108,10 +108,12 @@ def rnn_return_sequences_output():
     model.fit(np.zeros((4, 5, 2)), np.zeros(4), verbose=0)
 
 
-def token_model(length, mask_zero=False):
+def token_model(length, mask_zero=False, flatten=False):
+    """Embedding, then a global average (any length runs) or a Flatten (only ``length``)."""
+    reduce = keras.layers.Flatten() if flatten else keras.layers.GlobalAveragePooling1D()
     model = keras.Sequential([keras.Input(shape=(length,)),
                               keras.layers.Embedding(20, 4, mask_zero=mask_zero),
-                              keras.layers.GlobalAveragePooling1D(), dense(1, "sigmoid")])
+                              reduce, dense(1, "sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     return model
 
@@ -124,7 +126,7 @@ def padded(rows, length, tokens):
 
 
 def sequence_length_mismatch():
-    token_model(100).fit(padded(8, 50, 5), np.zeros(8), verbose=0)
+    token_model(100, flatten=True).fit(padded(8, 50, 5), np.zeros(8), verbose=0)
 
 
 def padded_length_changed():
@@ -354,8 +356,8 @@ def test_sound_titanic_network_raises_no_diagnostic():
 # -- padded token sequences ---------------------------------------------------------------
 def test_sequence_length_mismatch_names_both_lengths_and_the_fix():
     with pytest.raises(DiagnosticError, match=r"(?s)length 100.*padded to length 50.*"
-                       r"maxlen=100.*Input\(shape=\(None,\)\)"):
-        token_model(100).predict(padded(4, 50, 5), verbose=0)
+                       r"maxlen=100.*instead of Flatten.*Input\(shape=\(None,\)\)"):
+        token_model(100, flatten=True).predict(padded(4, 50, 5), verbose=0)
     model = keras.Sequential([keras.layers.Embedding(20, 4), keras.layers.Flatten(),
                               dense(1, "sigmoid")])  # built from the data: length 30
     model.compile(optimizer="adam", loss="binary_crossentropy")
@@ -365,6 +367,17 @@ def test_sequence_length_mismatch_names_both_lengths_and_the_fix():
     with pytest.raises(ValueError, match="Make the Input shape match") as info:  # no Embedding
         mlp(dense(1, "sigmoid")).fit(X[:, :3], Y, verbose=0)
     assert not isinstance(info.value, DiagnosticError)
+
+
+def test_a_model_that_reads_any_length_runs_on_another_padded_length_as_in_keras():
+    # Keras 3 checks shapes layer by layer: a global pooling (or an RNN) after the Embedding
+    # reads sequences of another length than the declared Input's
+    model = token_model(100)
+    model.fit(padded(8, 80, 60), np.zeros(8), verbose=0)
+    assert model.predict(padded(4, 70, 60), verbose=0).shape == (4, 1)
+    assert model.predict(padded(4, 100, 60), verbose=0).shape == (4, 1)
+    with pytest.warns(DiagnosticWarning, match="padded-length-changed"):  # 2.5x: warned
+        assert model.predict(padded(4, 200, 60), verbose=0).shape == (4, 1)
 
 
 def test_predict_padded_far_from_training_length_warns_once_without_mask():

@@ -57,19 +57,19 @@ except DiagnosticError as error:
 # --8<-- [end:input-shape-includes-samples]
 
 # --8<-- [start:sequence-length-mismatch]
-def text_model(*first, maxlen=100, mask_zero=False):
-    """An Embedding (ids 0..19) averaged over time, then a sigmoid score."""
+def text_model(*first, maxlen=100, mask_zero=False, flatten=False):
+    """An Embedding (ids 0..19) averaged over time (or flattened), then a sigmoid score."""
     keras.utils.clear_session()
+    reduce = keras.layers.Flatten() if flatten else keras.layers.GlobalAveragePooling1D()
     model = keras.Sequential([*first, keras.layers.Embedding(20, 8, mask_zero=mask_zero),
-                              keras.layers.GlobalAveragePooling1D(),
-                              Dense(1, activation="sigmoid")])
+                              reduce, Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     return model
 
 
 texts = [rng.integers(1, 20, size=n).tolist() for n in rng.integers(3, 40, size=40)]
 labels = rng.integers(0, 2, size=40)
-model = text_model(keras.Input(shape=(100,)))   # declared for sequences of 100 ids
+model = text_model(keras.Input(shape=(100,)), flatten=True)  # reads exactly 100 ids
 try:
     model.fit(keras.utils.pad_sequences(texts, maxlen=50), labels, verbose=0)
 except DiagnosticError as error:

@@ -70,7 +70,8 @@ def check_declared_length(model: Any, index: int, want: tuple, data_shape: tuple
     """Raise ``sequence-length-mismatch`` when padded token ids of shape ``data_shape`` meet an
     input declared for sequences of another length (``want``, without the batch axis).
 
-    Called by the trainer only when the shapes already mismatch.
+    Called by the trainer only when the shapes mismatch and the model does not run on the
+    data's length (a Flatten after the Embedding; a model that does run gets the data).
     """
     if len(want) != 1 or len(data_shape) != 2 or want[0] is None:
         return
@@ -86,9 +87,10 @@ def check_declared_length(model: Any, index: int, want: tuple, data_shape: tuple
         f"Model '{model.name}' reads token sequences of length {expected} ({origin}; they feed "
         f"Embedding layer '{layer.name}'), but {_name(index, count)} holds sequences padded to "
         f"length {got}.\nPad (or truncate) every sequence to the model's length: "
-        f"{_PAD_FIX.format(n=expected)}{_SAME}. If the model should read sequences of any "
-        "length (an RNN or a global pooling layer after the Embedding, no Flatten), declare "
-        f"keras.Input(shape=(None,)). Received: {_name(index, count)}.shape={tuple(data_shape)}",
+        f"{_PAD_FIX.format(n=expected)}{_SAME}. For a model that reads sequences of any "
+        "length, put a global pooling layer (GlobalAveragePooling1D) or an RNN after the "
+        "Embedding instead of Flatten, and declare keras.Input(shape=(None,)). "
+        f"Received: {_name(index, count)}.shape={tuple(data_shape)}",
         "sequence-length-mismatch")
 
 

@@ -6,6 +6,7 @@ Mixed into :class:`~keraslite.training.trainer.Trainer`; the conversions themsel
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from keraslite.backend import floatx, xp
@@ -76,7 +77,7 @@ class InputHandling:
                 f"Model '{self.name}' has {len(inputs)} input(s), but `x` holds {len(xs)} "
                 f"array(s). Received: {len(xs)} input arrays"
             )
-        adjusted = []
+        adjusted, mismatched = [], []
         for i, (a, t) in enumerate(zip(xs, inputs)):
             want = tuple(t.shape[1:])
             if want and want[-1] == 1 and a.ndim == len(want):
@@ -93,18 +94,41 @@ class InputHandling:
                         "x.reshape(1, -1) or np.expand_dims(x, 0) (for a DataFrame row, "
                         f"df.iloc[[i]] rather than df.iloc[i]). Received: x.shape={a.shape}"
                     )
-                columns = data_module.frame_columns(original if len(xs) == 1 else None)
-                hint = f" The DataFrame's columns are {columns}." if columns else ""
-                diagnostics.check_input_shape(want, a.shape)
-                diagnostics.check_sequence_length(self, i, want, a.shape)
-                raise ValueError(
-                    f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
-                    f"shape {t.shape}), but the data has samples of shape {got} (full shape "
-                    f"{a.shape}).{hint} Make the Input shape match the number of features, e.g."
-                    f" keras.Input(shape={got}). Received: x.shape={a.shape}"
-                )
+                mismatched.append(i)
             adjusted.append(a)
+        if mismatched and not self._runs_on(adjusted, [inputs[i] for i in mismatched],
+                                            [adjusted[i] for i in mismatched]):
+            i = mismatched[0]
+            a, want = adjusted[i], tuple(inputs[i].shape[1:])
+            columns = data_module.frame_columns(original if len(xs) == 1 else None)
+            hint = f" The DataFrame's columns are {columns}." if columns else ""
+            diagnostics.check_input_shape(want, a.shape)
+            diagnostics.check_sequence_length(self, i, want, a.shape)
+            raise ValueError(
+                f"Input {i} of model '{self.name}' expects samples of shape {want} (full "
+                f"shape {inputs[i].shape}), but the data has samples of shape "
+                f"{tuple(a.shape[1:])} (full shape {a.shape}).{hint} Make the Input shape match "
+                f"the number of features, e.g. keras.Input(shape={tuple(a.shape[1:])}). "
+                f"Received: x.shape={a.shape}"
+            )
         return adjusted
+
+    def _runs_on(self, xs: list, declared: list, received: list) -> bool:
+        """Whether the model runs on samples shaped unlike its declared inputs (as in Keras 3,
+        which checks shapes layer by layer, not at the model's inputs: an RNN or a global
+        pooling reads sequences or images of another size). Tried on one sample; the ranks
+        must agree.
+        """
+        if any(a.ndim != len(t.shape) for a, t in zip(received, declared)) or not all(
+                len(a) for a in xs):
+            return False
+        try:
+            with probe_calls(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self(xs[0][:1] if len(xs) == 1 else [a[:1] for a in xs], training=False)
+        except Exception:  # noqa: BLE001 - any failure: the shape error below explains it
+            return False
+        return True
 
     def _pack(self, arrays: list, kind: str) -> Any:
         if kind == "single" and len(arrays) == 1:
