@@ -17,6 +17,7 @@ y = (x[:, 0] > 0).astype("float32")               # 0/1 labels
 def network(*layers, loss="binary_crossentropy", features=4):
     """Input, then the given layers, compiled with Adam and the given loss."""
     keras.utils.clear_session()  # layer names start again at 'dense'
+    keras.utils.set_random_seed(0)  # the same weights, so the same printed figures, every run
     model = keras.Sequential([keras.Input(shape=(features,)), *layers])
     model.compile(optimizer="adam", loss=loss)
     return model
