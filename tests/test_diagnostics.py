@@ -380,6 +380,15 @@ def test_a_model_that_reads_any_length_runs_on_another_padded_length_as_in_keras
         assert model.predict(padded(4, 200, 60), verbose=0).shape == (4, 1)
 
 
+def test_a_model_with_named_inputs_runs_on_another_padded_length():
+    tokens, extra = keras.Input((10,), name="tokens"), keras.Input((3,), name="extra")
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(20, 4)(tokens))
+    merged = keras.layers.Concatenate()([pooled, extra])
+    model = keras.Model({"tokens": tokens, "extra": extra}, dense(1)(merged))
+    x = {"extra": np.zeros((4, 3)), "tokens": padded(4, 12, 10)}  # keys in another order
+    assert model.predict(x, verbose=0).shape == (4, 1)
+
+
 def test_predict_padded_far_from_training_length_warns_once_without_mask():
     inputs = keras.Input(shape=(None,))
     hidden = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(20, 4)(inputs))

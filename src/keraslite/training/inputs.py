@@ -42,7 +42,7 @@ class InputHandling:
         if not xs:
             raise ValueError(f"No data was given: `{argument}` is None. Received: {argument}=None")
         data_module.check_lengths(named)
-        xs = self._check_features(xs, x, has_targets=bool(ys))
+        xs = self._check_features(xs, x, x_kind, has_targets=bool(ys))
         return xs, x_kind, ys, sws
 
     def _wants_strings(self, index: int) -> bool:
@@ -64,7 +64,8 @@ class InputHandling:
     def _output_names_if_dict(self, y: Any) -> list[str] | None:
         return self._output_names() if isinstance(y, dict) else None
 
-    def _check_features(self, xs: list, original: Any, has_targets: bool = True) -> list:
+    def _check_features(self, xs: list, original: Any, kind: str,
+                        has_targets: bool = True) -> list:
         """``xs`` checked against the model's inputs, with Keras' rank adjustment: data one
         rank short of an input whose last axis is 1 (a single feature as a 1-D array) gains
         that axis; data with an extra trailing axis of 1 loses it.
@@ -96,8 +97,7 @@ class InputHandling:
                     )
                 mismatched.append(i)
             adjusted.append(a)
-        if mismatched and not self._runs_on(adjusted, [inputs[i] for i in mismatched],
-                                            [adjusted[i] for i in mismatched]):
+        if mismatched and not self._runs_on(adjusted, kind, mismatched):
             i = mismatched[0]
             a, want = adjusted[i], tuple(inputs[i].shape[1:])
             columns = data_module.frame_columns(original if len(xs) == 1 else None)
@@ -113,19 +113,19 @@ class InputHandling:
             )
         return adjusted
 
-    def _runs_on(self, xs: list, declared: list, received: list) -> bool:
-        """Whether the model runs on samples shaped unlike its declared inputs (as in Keras 3,
-        which checks shapes layer by layer, not at the model's inputs: an RNN or a global
-        pooling reads sequences or images of another size). Tried on one sample; the ranks
-        must agree.
+    def _runs_on(self, xs: list, kind: str, mismatched: list) -> bool:
+        """Whether the model runs on the inputs ``mismatched``, shaped unlike their declared
+        ones (as in Keras 3, which checks shapes layer by layer, not at the model's inputs: an
+        RNN or a global pooling reads sequences or images of another size). Tried on one
+        sample; the ranks must agree.
         """
-        if any(a.ndim != len(t.shape) for a, t in zip(received, declared)) or not all(
+        if any(xs[i].ndim != len(self.inputs[i].shape) for i in mismatched) or not all(
                 len(a) for a in xs):
             return False
         try:
-            with probe_calls(), warnings.catch_warnings():
+            with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self(xs[0][:1] if len(xs) == 1 else [a[:1] for a in xs], training=False)
+                self._probe(xs, kind)
         except Exception:  # noqa: BLE001 - any failure: the shape error below explains it
             return False
         return True
@@ -139,11 +139,15 @@ class InputHandling:
                 return dict(zip(names, arrays))
         return list(arrays)
 
+    def _probe(self, xs: list, kind: str) -> None:
+        """Call the model on the first sample of ``xs`` (a stateful RNN keeps its states)."""
+        with probe_calls():
+            self(self._pack([a[:1] for a in xs], kind), training=False)
+
     def _ensure_built(self, xs: list, kind: str) -> None:
         if not self.built:
-            with probe_calls():  # a stateful RNN keeps its states through this probe
-                self(self._pack([a[:1] for a in xs], kind), training=False)
-            self._check_features(xs, None)
+            self._probe(xs, kind)
+            self._check_features(xs, None, kind)
 
     # -- one step ------------------------------------------------------------------------
 
