@@ -10,6 +10,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+# Element-wise passes over at least this many elements run on two threads (below it the
+# hand-off costs more than the second core gains).
+PARALLEL_MIN_SIZE = 1 << 18
+
 _WORKER: list = []
 if hasattr(os, "register_at_fork"):  # a forked child has no worker thread: it starts its own
     os.register_at_fork(after_in_child=_WORKER.clear)

@@ -27,19 +27,11 @@ import sys
 from typing import Any
 
 from keraslite.backend import on_gpu, to_device, xp
-from keraslite.backend.threads import on_halves
+from keraslite.backend.threads import PARALLEL_MIN_SIZE, on_halves
 from keraslite.ops.nn import ACTIVATIONS as ACTIVATIONS
+from keraslite.ops.nn import SMALL_SIZE
 from keraslite.ops.nn import sigmoid_inplace as sigmoid_inplace
 from keraslite.ops.nn import softmax_inplace as softmax_inplace
-
-# Element-wise passes over at least this many elements run on two threads (NumPy releases the
-# GIL in its loops; a hand-off costs tens of microseconds, so only large arrays gain).
-PARALLEL_MIN_SIZE = 1 << 18
-
-
-# Arrays under this many elements take the passes with the fewest calls (batch 1: each call's
-# overhead outweighs the work), larger ones the passes that are faster per element.
-SMALL_SIZE = 1 << 12
 
 
 class Buffers:

@@ -159,10 +159,15 @@ def softmax_inplace(z, row):
     return z
 
 
+# Arrays under this many elements take the passes with the fewest calls (batch 1: each call's
+# overhead outweighs the work), larger ones the passes that are faster per element.
+SMALL_SIZE = 1 << 12
+
+
 # Backward passes read from the output a:  g ← g · f'(z), in place (work: like a, row: (n, 1)).
 def _relu_back(g, a, work, row):
     # a = max(z, 0): z > 0 exactly where a > 0
-    if a.size < 4096:  # small (batch 1): the fewest calls
+    if a.size < SMALL_SIZE:  # small (batch 1): the fewest calls
         xp.sign(a, out=work)  # a ≥ 0: sign(a) is 1 where z > 0, else 0
         g *= work
         return

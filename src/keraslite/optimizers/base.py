@@ -30,7 +30,7 @@ from typing import Any
 
 from keraslite.autodiff.tensor import Tensor, Variable
 from keraslite.backend import distribute, on_gpu, xp
-from keraslite.backend.threads import on_halves
+from keraslite.backend.threads import PARALLEL_MIN_SIZE, on_halves
 from keraslite.naming import deprecated, to_snake_case, unique_name
 from keraslite.optimizers import schedules as schedules_module
 from keraslite.optimizers.schedules import LearningRateSchedule
@@ -202,7 +202,7 @@ class Optimizer(SlotState):
     # mlp-large's 670k parameters, Adam: 1.99 ms per update in whole-buffer passes, 1.12 ms in
     # blocks of 64k, one thread; numexpr's fused expressions took 3.35 ms, so they are not used).
     _elementwise_update = False
-    _PARALLEL_MIN_SIZE = 1 << 18
+    _PARALLEL_MIN_SIZE = PARALLEL_MIN_SIZE
     _BLOCK = 1 << 16
 
     def _update_flat(self, w: Any, g: Any, slots: dict, learning_rate: float) -> None:
