@@ -25,6 +25,7 @@ from typing import Any
 from keraslite.backend import xp
 from keraslite.ops.conv_utils import conv_pads, tap_slices, windows
 from keraslite.ops.nn import _FUSED
+from keraslite.ops.pooling import keep_first
 
 
 def _split(a: Any, rows: tuple, columns: tuple) -> Any:
@@ -218,14 +219,8 @@ class ConvGemm:
             z = xp.matmul(cols[r0:r1], w_ext, out=work[:r1 - r0]).reshape(e - s, taps, -1)
             yc, h, td = y2[s:e], hit[s:e], todo[:e - s]
             xp.max(z, axis=1, out=yc)
-            for t in range(taps):
-                xp.equal(z[:, t], yc, out=h[:, t])
-                if t == 0:
-                    xp.logical_not(h[:, 0], out=td)
-                    continue
-                xp.logical_and(h[:, t], td, out=h[:, t])
-                if t + 1 < taps:
-                    xp.logical_xor(td, h[:, t], out=td)
+            xp.equal(z, yc[:, None], out=h)
+            keep_first([h[:, t] for t in range(taps)], td)
         self.y = xp.maximum(y, 0, out=y) if self.activation == "relu" else y
         return y
 

@@ -171,16 +171,23 @@ def first_max_mask(x: Any, y: Any, pool: tuple, hit: Any, todo: Any) -> Any:
     """
     split, lone, covered = tiled_split(x.shape, pool)
     xp.equal(x[covered].reshape(split), y.reshape(lone), out=hit)  # splitting axes: a view
-    taps = list(itertools.product(*map(range, pool)))
-    for i, tap in enumerate(taps):
-        h = hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
+    keep_first([hit[(slice(None),) + sum(((slice(None), t) for t in tap), ()) + (slice(None),)]
+                for tap in itertools.product(*map(range, pool))], todo)
+    return hit
+
+
+def keep_first(hits: list, todo: Any) -> None:
+    """In place over the boolean arrays ``hits`` (one per window tap, in tap order): each
+    position stays True only in the first of them where it is True (later ties cleared).
+    ``todo``: a boolean work array of one hit's shape.
+    """
+    for i, h in enumerate(hits):
         if i == 0:
             xp.logical_not(h, out=todo)
         else:
-            xp.logical_and(h, todo, out=h)  # a view: clears the later ties in ``hit`` itself
-            if i + 1 < len(taps):
+            xp.logical_and(h, todo, out=h)
+            if i + 1 < len(hits):
                 xp.logical_xor(todo, h, out=todo)
-    return hit
 
 
 def tiled_max_backward(x: Any, y: Any, g: Any, pool: tuple, work: tuple | None = None) -> Any:
