@@ -12,11 +12,16 @@ from typing import Any
 from keraslite.backend import xp
 
 
+def _sigmoid_from_tanh(block):
+    """In place: t = tanh(½z) -> σ(z) = ½·t + ½."""
+    block *= 0.5
+    block += 0.5
+
+
 def _sigmoid(z, out):
     xp.multiply(z, 0.5, out=out)
     xp.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
+    _sigmoid_from_tanh(out)
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.backend import xp
 from keraslite.ops.core import value_of
-from keraslite.ops.recurrent_base import ACT, needs, one_blas_thread
+from keraslite.ops.recurrent_base import ACT, _sigmoid_from_tanh, needs, one_blas_thread
 from keraslite.ops.workspace import WORKSPACE as WS
 
 
@@ -35,11 +35,15 @@ def _columns(seq, dtype):
     return out
 
 
-def _project(wt, xv, bias_col):
-    """Wᵀ·x_tᵀ + b for every step at once: ``(steps, gates·units, batch)``, time order."""
+def _project(wt, xv, bias_col, out=None, backwards=False):
+    """Wᵀ·x_tᵀ + b for every step at once: ``(steps, gates·units, batch)``, time order
+    (``backwards``: reversed), into ``out`` or an array from the workspace.
+    """
     xs = xv.transpose(1, 2, 0)  # (steps, d, n), a view
+    if backwards:
+        xs = xs[::-1]
     steps, d, n = xs.shape
-    proj = WS.take((steps, wt.shape[0], n), xp.result_type(wt, xv))
+    proj = WS.take((steps, wt.shape[0], n), xp.result_type(wt, xv)) if out is None else out
     if d == 1:  # one feature: an outer product (BLAS is slow at K = 1)
         xp.multiply(wt[None, :, :], xs, out=proj)
     else:
@@ -86,12 +90,6 @@ def _input_grads(x, kernel, xv, w, dcols, go_backwards):
             dxt = dxt[:, ::-1]
         dx = dxt.transpose(2, 1, 0)
     return dx, dw, dcols.sum(axis=1)
-
-
-def _sigmoid_from_tanh(block):
-    """In place: t = tanh(½z) -> σ(z) = ½·t + ½."""
-    block *= 0.5
-    block += 0.5
 
 
 def gru_sequence(x: Any, h0: Any, kernel: Any, recurrent_kernel: Any, input_bias: Any = None,

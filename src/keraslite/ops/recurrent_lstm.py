@@ -15,8 +15,8 @@ from typing import Any
 from keraslite.autodiff import node
 from keraslite.backend import xp
 from keraslite.ops.core import value_of
-from keraslite.ops.recurrent_base import ACT, needs, one_blas_thread
-from keraslite.ops.recurrent_gated import _columns, _sigmoid_from_tanh
+from keraslite.ops.recurrent_base import ACT, _sigmoid_from_tanh, needs, one_blas_thread
+from keraslite.ops.recurrent_gated import _columns, _project
 from keraslite.ops.workspace import WORKSPACE as WS
 
 
@@ -26,7 +26,7 @@ def _stacked_inputs(xv, params, k, fast, dt):
     """
     perm = xp.concatenate([xp.arange(2 * k), xp.arange(3 * k, 4 * k), xp.arange(2 * k, 3 * k)])
     nd = len(params)
-    n, steps, d = xv.shape
+    n, steps = xv.shape[:2]
     ut = xp.empty((nd, 4 * k, k), dt)
     proj = WS.take((steps, nd, 4 * k, n), dt)
     ups, wps = [], []
@@ -43,15 +43,7 @@ def _stacked_inputs(xv, params, k, fast, dt):
             wt[:3 * k] *= 0.5
             if bcol is not None:
                 bcol[:3 * k] *= 0.5
-        xs = xv.transpose(1, 2, 0)  # (steps, d, n), a view
-        if backwards:
-            xs = xs[::-1]
-        if d == 1:  # one feature: an outer product (BLAS is slow at K = 1)
-            xp.multiply(wt[None, :, :], xs, out=proj[:, j])
-        else:
-            xp.matmul(wt, xs, out=proj[:, j])
-        if bcol is not None:
-            proj[:, j] += bcol
+        _project(wt, xv, bcol, out=proj[:, j], backwards=backwards)
     return perm, ups, wps, ut, proj
 
 
