@@ -146,16 +146,22 @@ def _check_sparse(y: np.ndarray, units: int, name: str) -> None:
         f"(values {_values_preview(y)}).\n{hint.strip()}", "sparse-labels-out-of-range")
 
 
-def first_layers(model: Any) -> list:
-    """The layers that receive the model's (single) input directly."""
+def layers_fed_by(model: Any, index: int = 0) -> list:
+    """The layers that receive the model's input ``index`` directly."""
     if is_sequential(model):
-        return model.layers[:1]
+        return model.layers[:1] if index == 0 else []
     inputs = getattr(model, "inputs", None) or []
     nodes = getattr(model, "_nodes", None)
-    if len(inputs) != 1 or nodes is None:
+    if index >= len(inputs) or nodes is None:
         return []
-    ids = {id(inputs[0])}
-    return [n.layer for n in nodes if any(id(t) in ids for t in _flat(n.args))]
+    target = id(inputs[index])
+    return [n.layer for n in nodes if any(id(t) == target for t in _flat(n.args))]
+
+
+def first_layers(model: Any) -> list:
+    """The layers that receive the model's input directly (none with several inputs)."""
+    single = is_sequential(model) or len(getattr(model, "inputs", None) or []) == 1
+    return layers_fed_by(model) if single else []
 
 
 def _flat(args: Any) -> list:

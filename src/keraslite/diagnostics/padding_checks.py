@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from keraslite.diagnostics._emit import fail, warn
-from keraslite.diagnostics.model_checks import class_name, is_sequential
+from keraslite.diagnostics.data_checks import layers_fed_by
+from keraslite.diagnostics.model_checks import class_name
 
 MOSTLY_PADDING = 0.9
 """Share of padding ids (0) in the token data from which ``mostly-padding`` warns."""
@@ -28,24 +29,9 @@ _PAD_FIX = "keras.utils.pad_sequences(sequences, maxlen={n})"
 _SAME = " (the training and the test texts alike)"
 
 
-def _flat(args: Any) -> list:
-    if isinstance(args, (list, tuple)):
-        return [t for a in args for t in _flat(a)]
-    return [args]
-
-
 def embedding_fed_by(model: Any, index: int) -> Any:
     """The ``Embedding`` layer that reads model input ``index`` directly, else None."""
-    if is_sequential(model):
-        layers = model.layers[:1] if index == 0 else []
-    else:
-        inputs = getattr(model, "inputs", None) or []
-        nodes = getattr(model, "_nodes", None)
-        if index >= len(inputs) or nodes is None:
-            return None
-        target = id(inputs[index])
-        layers = [n.layer for n in nodes if any(id(t) == target for t in _flat(n.args))]
-    found = [layer for layer in layers if class_name(layer) == "Embedding"]
+    found = [layer for layer in layers_fed_by(model, index) if class_name(layer) == "Embedding"]
     return found[0] if len(found) == 1 else None
 
 
