@@ -1,5 +1,5 @@
 """Deprecation notes of the compatibility layer, emitted at the user's line."""
 
-from keraslite.diagnostics._emit import note as note
+from keraslite.naming import note as note
 
 __all__ = ["note"]

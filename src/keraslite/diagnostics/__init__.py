@@ -7,8 +7,6 @@ turned into an error); where training cannot be meaningful it is a :class:`Diagn
 :data:`CATALOG`).
 """
 
-from keraslite.diagnostics._emit import DiagnosticError as DiagnosticError
-from keraslite.diagnostics._emit import DiagnosticWarning as DiagnosticWarning
 from keraslite.diagnostics.catalog import CATALOG as CATALOG
 from keraslite.diagnostics.gradients import GradientNormLogger as GradientNormLogger
 from keraslite.diagnostics.gradients import gradient_norms as gradient_norms
@@ -19,3 +17,5 @@ from keraslite.diagnostics.hooks import check_fit as check_fit
 from keraslite.diagnostics.hooks import check_input_shape as check_input_shape
 from keraslite.diagnostics.hooks import check_sequence_length as check_sequence_length
 from keraslite.diagnostics.plotting import plot_gradient_norms as plot_gradient_norms
+from keraslite.naming import DiagnosticError as DiagnosticError
+from keraslite.naming import DiagnosticWarning as DiagnosticWarning

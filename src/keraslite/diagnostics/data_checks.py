@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from keraslite.diagnostics._emit import fail, warn
 from keraslite.diagnostics.model_checks import (
     BINARY,
     CATEGORICAL,
@@ -22,6 +21,7 @@ from keraslite.diagnostics.model_checks import (
     losses_per_output,
     output_infos,
 )
+from keraslite.naming import fail, warn
 
 SATURATING = frozenset({"sigmoid", "tanh", "softmax", "hard_sigmoid", "softsign"})
 """Activations whose gradient vanishes for large inputs."""

@@ -15,9 +15,9 @@ import numpy as np
 from keraslite import losses, ops
 from keraslite.autodiff import GradientTape
 from keraslite.callbacks.callback import Callback
-from keraslite.diagnostics._emit import warn
 from keraslite.diagnostics.data_checks import SATURATING
 from keraslite.diagnostics.model_checks import activation_of
+from keraslite.naming import warn
 
 PROBE_ROWS = 128
 """Rows of the probe batch on which gradient norms are measured."""

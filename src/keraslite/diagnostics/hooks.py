@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from keraslite.diagnostics import data_checks, gradients, model_checks, padding_checks
-from keraslite.diagnostics._emit import fail, warn
 from keraslite.diagnostics.sequence_checks import check_return_sequences_data
+from keraslite.naming import fail, warn
 
 
 @dataclass

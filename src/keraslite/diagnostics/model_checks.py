@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from keraslite import losses
-from keraslite.diagnostics._emit import warn
+from keraslite.naming import warn
 
 BINARY = "binary_crossentropy"
 CATEGORICAL = "categorical_crossentropy"

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from keraslite.diagnostics._emit import fail, warn
 from keraslite.diagnostics.data_checks import layers_fed_by
 from keraslite.diagnostics.model_checks import class_name
+from keraslite.naming import fail, warn
 
 MOSTLY_PADDING = 0.9
 """Share of padding ids (0) in the token data from which ``mostly-padding`` warns."""

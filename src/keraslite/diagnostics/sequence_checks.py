@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from keraslite.diagnostics._emit import fail
 from keraslite.layers.embedding import embedding_ids_error as embedding_ids_error
 from keraslite.layers.rnn.base import RNN
 from keraslite.layers.rnn.wrappers import Bidirectional
+from keraslite.naming import fail
 
 
 def _is_rnn(layer: Any) -> bool:

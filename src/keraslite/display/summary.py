@@ -1,6 +1,6 @@
 """``Model.summary()``: the table of layers, output shapes and parameter counts.
 
-The rows, widths and totals are Keras 3's; :mod:`keraslite.utils.summary_render` draws them
+The rows, widths and totals are Keras 3's; :mod:`keraslite.display.summary_render` draws them
 with ``rich`` as Keras does (the same text, character for character) where rich is installed,
 and as a plain box table otherwise.
 """

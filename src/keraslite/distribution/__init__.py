@@ -8,7 +8,7 @@ model.fit(x, y, batch_size=256, epochs=10)   # mpiexec -n 4 python train.py
 ```
 
 See ``docs/distributed.md``. The names load on first use: the training code calls only
-the no-op hook points of ``keraslite.training.distribute``, so ``import keraslite`` pays
+the no-op hook points of ``keraslite.backend.distribute``, so ``import keraslite`` pays
 nothing for this package.
 """
 

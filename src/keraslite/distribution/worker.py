@@ -1,5 +1,5 @@
 """What one rank does in data-parallel training: the strategy behind the hook points of
-:mod:`keraslite.training.distribute`.
+:mod:`keraslite.backend.distribute`.
 
 Every rank holds the whole model and the whole data set. ``fit`` cuts each global batch of
 ``m`` rows into ``N`` contiguous shards (rank r takes rows ``⌊r·m/N⌋ .. ⌊(r+1)·m/N⌋``), so a

@@ -11,7 +11,7 @@ signature (the shapes and dtypes of the batch) traces a *plan*; later steps repl
    the compiled loss recorded on the tape;
 3. backward: each layer in reverse, gradients written straight into the model's flat gradient
    buffer (:mod:`~keraslite.training.flat`);
-4. :func:`~keraslite.training.distribute.reduce_gradients` (the data-parallel hook), then the
+4. :func:`~keraslite.backend.distribute.reduce_gradients` (the data-parallel hook), then the
    optimizer's in-place update over the flat buffers (``Optimizer.apply_flat``).
 
 With a known loss, the loss tracker and the metrics are fed later, in a few vectorized chunks
@@ -35,7 +35,7 @@ recorded on the tape for that step. An overridden ``train_step`` (or ``compute_l
 ``compute_metrics``) is the user's step and runs as written, on the tape. A variable that gets
 no gradient in a step is left alone (with the tape's warning), as on the tape.
 
-**Hooks for data-parallel training**: :mod:`keraslite.training.distribute`.
+**Hooks for data-parallel training**: :mod:`keraslite.backend.distribute`.
 """
 
 from __future__ import annotations
@@ -44,9 +44,8 @@ from typing import Any
 
 from keraslite.autodiff import backward, recording
 from keraslite.autodiff.tensor import Tensor
-from keraslite.backend import xp
+from keraslite.backend import distribute, xp
 from keraslite.layers.symbolic import flatten
-from keraslite.training import distribute
 from keraslite.training.flat import flat_parameters
 from keraslite.training.fusion import fuse_kernels
 from keraslite.training.loss_kernels import LossKernel

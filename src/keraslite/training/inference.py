@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy
 
-from keraslite.backend import to_numpy, xp
+from keraslite.backend import distribute, to_numpy, xp
 from keraslite.lazy import LazyModule
-from keraslite.training import distribute, iterators
+from keraslite.training import iterators
 from keraslite.training.inputs import check_batch_size, resolve_verbose
 from keraslite.training.replay import predict_arrays
 from keraslite.training.steps import pack_x_y_sample_weight

@@ -9,11 +9,10 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from keraslite.backend import floatx, xp
+from keraslite.backend import distribute, floatx, xp
 from keraslite.layers.rnn.base import probe_calls
 from keraslite.lazy import LazyModule
 from keraslite.training import data as data_module
-from keraslite.training import distribute
 
 diagnostics = LazyModule("keraslite.diagnostics")
 

@@ -33,10 +33,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from keraslite.backend import distribute
 from keraslite.callbacks.history import History
 from keraslite.lazy import LazyModule
 from keraslite.naming import KerasliteWarning, user_stacklevel
-from keraslite.training import distribute
 from keraslite.training.data import split_validation
 from keraslite.training.sources import (
     ArraySource,

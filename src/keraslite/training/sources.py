@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from keraslite.backend import global_rng, xp
+from keraslite.backend import distribute, global_rng, xp
 from keraslite.training import data as data_module
-from keraslite.training import distribute
 
 Batch = tuple[list, str, list, list]  # (input arrays, input kind, targets, sample weights)
 _END = object()
@@ -204,7 +203,7 @@ class Shuffled:
 class ArraySource:
     """Prepared arrays in (shuffled) batches, one epoch per call of ``batches``.
 
-    Each epoch's row order passes through :func:`~keraslite.training.distribute.shard_rows`
+    Each epoch's row order passes through :func:`~keraslite.backend.distribute.shard_rows`
     (the data-parallel hook). Inputs of a batch may live in reused buffers (valid for one
     step); targets and sample weights never do (deferred metrics read them later).
     """
