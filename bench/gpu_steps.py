@@ -23,27 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "workloads"))
 
 import numpy as np  # noqa: E402
-from common import CNN_MNIST, MLP, conv_data, mlp_data  # noqa: E402
+from common import CNN_MNIST, MLP, conv_data, epoch_timer, mlp_data  # noqa: E402
 
 import keraslite as keras  # noqa: E402
 from keraslite import layers  # noqa: E402
 from keraslite.backend import BACKEND  # noqa: E402
 
-
-class EpochTimer(keras.callbacks.Callback):
-    """Wall time of each epoch; reading the logs waits for the device to finish."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.times: list[float] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._t0 = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        for value in (logs or {}).values():
-            float(value)
-        self.times.append(time.perf_counter() - self._t0)
+EpochTimer = epoch_timer(keras)
 
 
 def mlp_model():

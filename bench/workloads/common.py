@@ -11,6 +11,7 @@ import os
 import resource
 import statistics
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,28 @@ def mlp_data() -> tuple[np.ndarray, np.ndarray]:
     x = rng.random((MLP["n"], MLP["features"]), dtype=np.float32)
     y = rng.integers(0, MLP["classes"], MLP["n"])
     return x, y
+
+
+def epoch_timer(keras) -> type:
+    """A Keras callback class (of the given ``keras`` module) that records each epoch's wall
+    time, from on_epoch_begin to on_epoch_end; reading the logs at the end waits for any
+    asynchronously dispatched work (JAX, a GPU) to finish.
+    """
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times: list[float] = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            for value in (logs or {}).values():
+                float(value)
+            self.times.append(time.perf_counter() - self._t0)
+
+    return EpochTimer
 
 
 def median(values: list[float]) -> float:

@@ -30,6 +30,7 @@ from common import (
     augment_data,
     conv_data,
     emit,
+    epoch_timer,
     median,
     mlp_data,
     peak_rss_mb,
@@ -45,22 +46,7 @@ warnings.simplefilter("ignore")  # keraslite warns (rightly) about the seed mode
 keras = importlib.import_module(LIB)
 layers = keras.layers
 
-
-class EpochTimer(keras.callbacks.Callback):
-    """Wall time of each epoch, from on_epoch_begin to on_epoch_end (epoch hooks only)."""
-
-    def __init__(self):
-        super().__init__()
-        self.times: list[float] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._t0 = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        # Reading the logs waits for any asynchronously dispatched work (JAX) to finish.
-        for value in (logs or {}).values():
-            float(value)
-        self.times.append(time.perf_counter() - self._t0)
+EpochTimer = epoch_timer(keras)
 
 
 def seed_model():

@@ -13,11 +13,10 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-import time
 import warnings
 
 import numpy as np
-from common import emit, median, quick
+from common import emit, epoch_timer, median, quick
 
 LIB = sys.argv[sys.argv.index("--lib") + 1] if "--lib" in sys.argv else "keraslite"
 warnings.simplefilter("ignore")
@@ -25,19 +24,7 @@ keras = importlib.import_module(LIB)
 MAX_ROWS = 65536
 MAX_STEPS = 2000
 
-
-class EpochTimer(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.times: list[float] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._t0 = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        for value in (logs or {}).values():
-            float(value)
-        self.times.append(time.perf_counter() - self._t0)
+EpochTimer = epoch_timer(keras)
 
 
 def build(width):
